@@ -1,0 +1,5 @@
+"""`python -m krcoach` runs the CLI."""
+
+from krcoach.cli import main
+
+main()

@@ -1,0 +1,150 @@
+"""Command line: `krcoach analyze`, `krcoach check`, `krcoach eval`. It only translates to the coach."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from krcoach.coach import Coach
+from krcoach.config import get_settings
+from krcoach.domain.analysis import KeyResultAnalysis, SetAnalysis
+from krcoach.domain.issue_codes import CATALOGUE
+from krcoach.domain.okr import OKRSet
+from krcoach.engines.registry import UnknownEngineError, build_engine
+from krcoach.evaluation.runner import run_eval
+from krcoach.io.errors import InputError
+from krcoach.io.readers import InputFormat, read_okr_set
+from krcoach.io.writers import OutputFormat, render
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Coach Key Results that measure results, not actions."
+)
+stderr = Console(stderr=True)
+EXIT_BAD_INPUT = 2
+
+
+@app.command()
+def analyze(
+    path: Annotated[str, typer.Argument(help="OKR set file (YAML, JSON, JSONL, CSV, Markdown), or - for stdin.")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.md,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    engine: Annotated[str | None, typer.Option(help="Engine to use (default: configured, else rules).")] = None,
+    input_format: Annotated[
+        InputFormat | None, typer.Option("--input-format", help="Input format, when not from the file name.")
+    ] = None,
+) -> None:
+    """Diagnose every Key Result of a set, propose result-based rewrites, and build the OKRA view."""
+    okr_set = _load(path, input_format)
+    analysis = _run(okr_set, engine)
+    text = render(analysis, fmt)
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _fail(f"{output}: cannot write: {error.strerror or error}")
+    stderr.print(f"wrote {output} ({analysis.summary.key_results} Key Results, engine {analysis.meta.engine})")
+
+
+@app.command()
+def check(
+    key_result: Annotated[str, typer.Argument(help="The Key Result text.")],
+    objective: Annotated[str, typer.Option("--objective", "-O", help="Its Objective, for better proposals.")] = (
+        "Untitled objective"
+    ),
+    engine: Annotated[str | None, typer.Option(help="Engine to use (default: configured, else rules).")] = None,
+) -> None:
+    """Diagnose one Key Result and print the verdict, the reasons and the proposals."""
+    try:
+        okr_set = OKRSet.model_validate({"objectives": [{"title": objective, "key_results": [{"text": key_result}]}]})
+    except ValueError as error:
+        _fail(f"invalid Key Result: {_first_error(error)}")
+    analysis = _run(okr_set, engine)
+    _print_key_result(analysis.key_results()[0], analysis)
+
+
+@app.command(name="eval")
+def evaluate(
+    dataset: Annotated[Path, typer.Option(help="Folder of labelled *.jsonl cases.")] = Path("evals/datasets"),
+    out: Annotated[Path, typer.Option(help="Folder for report.md and report.json.")] = Path("evals/reports"),
+    gate: Annotated[Path | None, typer.Option(help="Thresholds (TOML); exit 1 when a metric is below.")] = None,
+) -> None:
+    """Score the deterministic checks and the offline engine on the labelled eval set."""
+    try:
+        breaches = run_eval(dataset, out, gate, console=Console())
+    except (OSError, ValueError) as error:
+        _fail(str(error))
+    if breaches:
+        for breach in breaches:
+            stderr.print(f"[red]gate failed:[/red] {breach}")
+        raise typer.Exit(code=1)
+
+
+def _load(path: str, input_format: InputFormat | None) -> OKRSet:
+    source = "<stdin>" if path == "-" else path
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as error:
+        _fail(f"{source}: cannot read: {error.strerror or error}")
+    try:
+        return read_okr_set(data, source=source, fmt=input_format)
+    except InputError as error:
+        _fail(str(error))
+
+
+def _run(okr_set: OKRSet, engine_name: str | None) -> SetAnalysis:
+    settings = get_settings()
+    try:
+        engine = build_engine(engine_name, settings)
+    except UnknownEngineError as error:
+        _fail(str(error))
+    coach = Coach(engine, concurrency=settings.concurrency)
+    total = sum(len(o.key_results) for o in okr_set.objectives)
+    if total < settings.progress_threshold or not stderr.is_terminal:
+        return coach.analyze_now(okr_set)
+    columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=stderr, transient=True) as bar:
+        task = bar.add_task("analyse", total=total)
+        return coach.analyze_now(okr_set, progress=lambda n: bar.advance(task, n))
+
+
+def _print_key_result(kr: KeyResultAnalysis, analysis: SetAnalysis) -> None:
+    out = Console()
+    colour = "red" if kr.label == "action" else "green"
+    kind = kr.kind.value.replace("_", " ")
+    out.print(f"[bold {colour}]{kr.label.value.upper()}[/] ({kind}, confidence {kr.confidence:.2f})  {kr.text}")
+    for issue in kr.issues:
+        where = f" — “{issue.span.text}”" if issue.span else ""
+        out.print(f"  [yellow]•[/] {CATALOGUE[issue.code].title}{where}: {issue.message}", highlight=False)
+    for proposal in kr.proposals:
+        out.print(f"  [cyan]→[/] {proposal.text}", highlight=False)
+        out.print(f"    [dim]{proposal.rationale}[/]", highlight=False)
+    for error in kr.errors:
+        out.print(f"  [red]![/] {error}", highlight=False)
+    if kr.label == "action":
+        out.print("  [dim]The original is kept as an Action in the OKRA view.[/]")
+    out.print(f"[dim]engine: {analysis.meta.engine}[/]")
+
+
+def _first_error(error: ValueError) -> str:
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        return f"{first.get('msg', error)}"
+    return str(error)
+
+
+def _fail(message: str) -> NoReturn:
+    stderr.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code=EXIT_BAD_INPUT)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,180 @@
+"""The coach: diagnoses a set, asks an engine for rewrites, checks every proposal, assembles the OKRA view."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from krcoach import __version__
+from krcoach.domain.analysis import (
+    AnalysisMeta,
+    KeyResultAnalysis,
+    Label,
+    ObjectiveAnalysis,
+    Proposal,
+    SetAnalysis,
+    SetIssue,
+    Summary,
+    Usage,
+)
+from krcoach.domain.diagnosis import Diagnosis, diagnose, make_issue
+from krcoach.domain.guards import proposal_problems
+from krcoach.domain.issue_codes import CATALOGUE, IssueCode
+from krcoach.domain.objectives import project_trigger
+from krcoach.domain.okr import Objective, OKRSet
+from krcoach.domain.okra import assemble
+from krcoach.domain.set_checks import group_findings
+from krcoach.engines.base import KeyResultBrief, ObjectiveBrief, ObjectiveRewrite, RewriteEngine
+from krcoach.engines.rules import RulesEngine
+
+Progress = Callable[[int], None]
+"""Called with the number of Key Results just finished."""
+
+
+class Coach:
+    """Runs the whole job for an OKR set on one engine, falling back to the rules engine per Key Result."""
+
+    def __init__(self, engine: RewriteEngine | None = None, *, concurrency: int = 4) -> None:
+        self._fallback = RulesEngine()
+        self._engine: RewriteEngine = engine or self._fallback
+        self._limit = asyncio.Semaphore(max(1, concurrency))
+
+    @property
+    def engine_name(self) -> str:
+        """The engine asked first."""
+        return self._engine.name
+
+    async def analyze(self, okr_set: OKRSet, *, progress: Progress | None = None) -> SetAnalysis:
+        """Analyse a whole set. Objectives are rewritten concurrently, within the concurrency limit."""
+        tasks = [self._analyze_objective(objective, progress) for objective in okr_set.objectives]
+        results = await asyncio.gather(*tasks)
+        objectives = [analysis for analysis, _, _ in results]
+        usage = _total_usage([rewrite.usage for _, rewrite, _ in results])
+        set_issues = [issue for _, _, issues in results for issue in issues]
+        return SetAnalysis(
+            meta=AnalysisMeta(engine=self._engine.name, krcoach_version=__version__, usage=usage),
+            summary=_summary(objectives),
+            objectives=objectives,
+            issues=set_issues,
+            okra=assemble(objectives, [o.actions for o in okr_set.objectives]),
+        )
+
+    def analyze_now(self, okr_set: OKRSet, *, progress: Progress | None = None) -> SetAnalysis:
+        """`analyze` for callers without an event loop (the CLI)."""
+        return asyncio.run(self.analyze(okr_set, progress=progress))
+
+    async def _analyze_objective(
+        self, objective: Objective, progress: Progress | None
+    ) -> tuple[ObjectiveAnalysis, ObjectiveRewrite, list[SetIssue]]:
+        diagnoses = [diagnose(kr.text) for kr in objective.key_results]
+        trigger = project_trigger(objective.title)
+        brief = objective_brief(objective, diagnoses)
+        rewrite = ObjectiveRewrite()
+        if brief.key_results or brief.project_style:
+            async with self._limit:
+                rewrite = await self._engine.rewrite(brief)
+        key_results = [
+            self._key_result_analysis(objective, brief, rewrite, KeyResultBrief(kr.id, kr.text, d))
+            for kr, d in zip(objective.key_results, diagnoses, strict=True)
+        ]
+        if progress is not None:
+            progress(len(key_results))
+        objective_issues = [make_issue(objective.title, IssueCode.PROJECT_OBJECTIVE, trigger)] if trigger else []
+        suggestion = rewrite.suggestion or (self._fallback.suggest_objective(brief) if trigger else None)
+        analysis = ObjectiveAnalysis(
+            id=objective.id,
+            title=objective.title,
+            owner=objective.owner,
+            team=objective.team,
+            period=objective.period,
+            project_style=trigger is not None,
+            suggestion=suggestion,
+            issues=objective_issues,
+            key_results=key_results,
+        )
+        set_issues = [_set_issue(code, objective.id) for code in group_findings(diagnoses)]
+        return analysis, rewrite, set_issues
+
+    def _key_result_analysis(
+        self, objective: Objective, brief: ObjectiveBrief, rewrite: ObjectiveRewrite, key_result: KeyResultBrief
+    ) -> KeyResultAnalysis:
+        kr_id, text, diagnosis = key_result.id, key_result.text, key_result.diagnosis
+        errors = list(rewrite.errors.get(kr_id, []))
+        proposals: list[Proposal] = []
+        if diagnosis.needs_work:
+            sources = (text, objective.title, *brief.context)
+            proposals, rejected = _checked(rewrite.proposals.get(kr_id, []), sources)
+            errors.extend(rejected)
+            if not proposals and self._engine is not self._fallback:
+                fallback = self._fallback.propose(key_result, objective.title)
+                proposals, rejected = _checked(fallback, sources)
+                errors.extend(rejected)
+            if not proposals and diagnosis.label is Label.ACTION:
+                errors.append("no result-based proposal passed the checks")
+        return KeyResultAnalysis(
+            id=kr_id,
+            objective_id=objective.id,
+            text=text,
+            label=diagnosis.label,
+            kind=diagnosis.kind,
+            confidence=diagnosis.confidence,
+            needs_work=diagnosis.needs_work,
+            time_frame=diagnosis.time_frame,
+            issues=list(diagnosis.issues),
+            proposals=proposals,
+            errors=errors,
+        )
+
+
+def objective_brief(objective: Objective, diagnoses: Sequence[Diagnosis]) -> ObjectiveBrief:
+    """What an engine is given for one Objective: the Key Results that need work, and the context."""
+    return ObjectiveBrief(
+        id=objective.id,
+        title=objective.title,
+        project_style=project_trigger(objective.title) is not None,
+        key_results=tuple(
+            KeyResultBrief(kr.id, kr.text, d)
+            for kr, d in zip(objective.key_results, diagnoses, strict=True)
+            if d.needs_work
+        ),
+        context=tuple(kr.text for kr in objective.key_results) + tuple(filter(None, [objective.period])),
+    )
+
+
+def _checked(proposals: Sequence[Proposal], sources: Sequence[str]) -> tuple[list[Proposal], list[str]]:
+    """Split proposals into those that pass the guards and the reasons the others were dropped."""
+    kept: list[Proposal] = []
+    rejected: list[str] = []
+    for proposal in proposals:
+        problems = proposal_problems(proposal.text, *sources)
+        if problems:
+            rejected.append(f"dropped a {proposal.engine} proposal: {'; '.join(problems)}")
+        else:
+            kept.append(proposal)
+    return kept, rejected
+
+
+def _set_issue(code: IssueCode, objective_id: str) -> SetIssue:
+    definition = CATALOGUE[code]
+    return SetIssue(code=code, severity=definition.severity, message=definition.explanation, objective_id=objective_id)
+
+
+def _summary(objectives: Sequence[ObjectiveAnalysis]) -> Summary:
+    key_results = [kr for objective in objectives for kr in objective.key_results]
+    return Summary(
+        objectives=len(objectives),
+        key_results=len(key_results),
+        actions=sum(kr.label is Label.ACTION for kr in key_results),
+        results=sum(kr.label is Label.RESULT for kr in key_results),
+        needs_work=sum(kr.needs_work for kr in key_results),
+        proposals=sum(len(kr.proposals) for kr in key_results),
+    )
+
+
+def _total_usage(usages: Sequence[Usage]) -> Usage:
+    return Usage(
+        calls=sum(u.calls for u in usages),
+        prompt_tokens=sum(u.prompt_tokens for u in usages),
+        completion_tokens=sum(u.completion_tokens for u in usages),
+        latency_ms=sum(u.latency_ms for u in usages),
+    )

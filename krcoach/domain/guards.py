@@ -1,0 +1,46 @@
+"""The second validation of every proposal: diagnosed again, it must be a result and invent no number."""
+
+from __future__ import annotations
+
+import re
+
+from krcoach.domain.analysis import Label
+from krcoach.domain.diagnosis import diagnose
+from krcoach.domain.lexicon import NUMBER_WORDS
+from krcoach.domain.text import numbers_in
+
+PLACEHOLDER_RE = re.compile(r"\[[^\[\]]{1,40}\]")
+"""A placeholder the user must fill in: `[baseline]`, `[target]`, `[deadline]`."""
+
+_WORD_RE = re.compile(r"[a-z]+")
+_HARMLESS_NUMBER_WORDS = frozenset({"one", "half"})
+
+
+def placeholders_in(text: str) -> list[str]:
+    """Placeholders in order of appearance, without repeats."""
+    return list(dict.fromkeys(PLACEHOLDER_RE.findall(text)))
+
+
+def invented_numbers(proposal: str, *sources: str) -> set[str]:
+    """Numbers (digits or number words) in the proposal that no source text contains."""
+    source_text = " ".join(sources)
+    invented = numbers_in(PLACEHOLDER_RE.sub(" ", proposal)) - numbers_in(source_text)
+    source_words = set(_WORD_RE.findall(source_text.lower()))
+    for word in _WORD_RE.findall(PLACEHOLDER_RE.sub(" ", proposal).lower()):
+        if word in NUMBER_WORDS and word not in source_words and word not in _HARMLESS_NUMBER_WORDS:
+            invented.add(word)
+    return invented
+
+
+def proposal_problems(proposal: str, *sources: str) -> list[str]:
+    """Why a proposal may not be shown (empty when it passes): it must be result-based and invent no number."""
+    problems: list[str] = []
+    diagnosis = diagnose(proposal)
+    if diagnosis.label is not Label.RESULT:
+        problems.append(f"the rewrite is still an action ({diagnosis.kind.value})")
+    invented = invented_numbers(proposal, *sources)
+    if invented:
+        problems.append("the rewrite contains numbers not in the input: " + ", ".join(sorted(invented)))
+    if not proposal.strip():
+        problems.append("the rewrite is empty")
+    return problems

@@ -1,0 +1,91 @@
+"""Text primitives for the checks: tokens with character spans, time frames, numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_PERIOD = r"(?:quarter|year|month|half|sprint|semester|term|season|cycle|week|fiscal\s+year|school\s+year)"
+_POINT = (
+    rf"(?:q[1-4](?:\s*(?:fy)?'?\d{{2,4}})?|h[12](?:\s*'?\d{{2,4}})?|fy\s?'?\d{{2,4}}|(?:19|20)\d{{2}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
+    rf"|{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
+    rf"|(?:the\s+)?(?:this|next|current|coming|following)\s+{_PERIOD}|the\s+{_PERIOD}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|year[- ]end|eo[qym]|launch)"
+)
+_TIME_FRAME_PATTERNS = (
+    # Deadlines: "by 30 June", "by the end of Q3", "before FY27", "in Q2 2026", "this quarter".
+    rf"\b(?:by|before|until|till|through|thru|in|during|for|at|throughout|no\s+later\s+than|due)\s+"
+    rf"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?{_POINT}\b",
+    rf"\b(?:end\s+of\s+(?:the\s+)?|eo)(?:{_POINT}|{_PERIOD})\b",
+    rf"\b(?:this|next|current)\s+{_PERIOD}\b",
+    r"\bq[1-4](?:\s*'?(?:19|20)?\d{2})?\b",
+    r"\bh[12]\s*'?(?:19|20)?\d{2}\b",
+    r"\bfy\s?'?\d{2,4}\b",
+    rf"\b(?:within|over|in)\s+(?:the\s+)?(?:next|first|coming)\s+(?:\d+\s+|\w+\s+)?{_PERIOD}s?\b",
+    r"\bover\s+the\s+(?:next|coming)\s+\w+\s+\w+\b",
+    # Cadences: "per month", "each quarter", "weekly", "by cohort", "month over month".
+    rf"\b(?:per|a|an|each|every|by)\s+(?:calendar\s+)?(?:day|{_PERIOD}|cohort|release|intake|term|shift)\b",
+    r"\b(?:daily|weekly|fortnightly|bi-?weekly|monthly|quarterly|annually|annual|yearly|semi-annually)\b",
+    r"\b(?:mom|qoq|yoy|month[- ]over[- ]month|quarter[- ]over[- ]quarter|year[- ]over[- ]year)\b",
+    r"\b(?:rolling|trailing)\s+\d+[- ](?:day|week|month)s?\b",
+    rf"\bin\s+{_MONTH}(?:\s+\d{{4}})?\b",
+)
+TIME_FRAME_RE = re.compile("|".join(f"(?:{p})" for p in _TIME_FRAME_PATTERNS), re.IGNORECASE)
+
+_TOKEN_RE = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?[a-z%]*|[a-z0-9]+(?:['’\-/:.&][a-z0-9]+)*%?|[%$€£≥≤<>+#~]", re.IGNORECASE
+)
+_NUMERAL_RE = re.compile(r"^\d+(?:[.,]\d+)*(?:%|k|m|bn|b|x|ms|s|h|hrs|pp|pts?|mb|gb)?$")
+NUMBER_RE = re.compile(r"(?<![a-z])\d+(?:[.,]\d+)*", re.IGNORECASE)
+_PREFIX_RE = re.compile(
+    r"^\s*(?:[-*+•]\s+|\d+[.)]\s+|\(?[a-z]\)\s+)?(?:(?:kr|key\s+result)\s*\d*(?:\.\d+)*\s*[:.)\-–—]\s*)?"
+    r"(?:(?:we|i|the\s+team|our\s+team|team)\s+(?:will|shall|must|should|are\s+going\s+to|aim\s+to|plan\s+to)"
+    r"\s+|(?:to|successfully|aim\s+to|plan\s+to|goal:)\s+)?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word, number or symbol, lower-cased, with its character offsets in the original text."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def is_number(self) -> bool:
+        """True for numerals ("20", "1,000", "50k", "30%")."""
+        return _NUMERAL_RE.match(self.text) is not None
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into lower-case tokens that keep their offsets."""
+    return [Token(m.group().lower(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def content_start(text: str) -> int:
+    """Offset where the Key Result proper starts, past bullets, "KR1:" labels and "We will"."""
+    match = _PREFIX_RE.match(text)
+    return match.end() if match else 0
+
+
+def time_frame_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of deadlines and cadences ("by end of Q3", "per month")."""
+    return [(m.start(), m.end()) for m in TIME_FRAME_RE.finditer(text)]
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers a text contains, normalised ("1,000" and "1000" are the same number)."""
+    found: set[str] = set()
+    for match in NUMBER_RE.finditer(text):
+        raw = match.group().replace(",", "")
+        if "." in raw:
+            raw = raw.rstrip("0").rstrip(".") or "0"
+        found.add(raw.lstrip("0") or "0")
+    return found

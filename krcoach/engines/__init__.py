@@ -1,0 +1,1 @@
+"""Rewrite engines: the seam between the coach and whatever writes the proposals."""

@@ -1,0 +1,53 @@
+"""The engine seam: what an engine is given for one Objective, and what it must give back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from krcoach.domain.analysis import Proposal, Usage
+from krcoach.domain.diagnosis import Diagnosis
+
+
+@dataclass(frozen=True, slots=True)
+class KeyResultBrief:
+    """A Key Result that needs work, with what the deterministic checks found."""
+
+    id: str
+    text: str
+    diagnosis: Diagnosis
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveBrief:
+    """One Objective and those of its Key Results that need work: the unit of one engine call."""
+
+    id: str
+    title: str
+    project_style: bool
+    key_results: tuple[KeyResultBrief, ...]
+    context: tuple[str, ...] = ()
+    """Other input text of this Objective (its other Key Results, period) whose numbers may be reused."""
+
+
+@dataclass(slots=True)
+class ObjectiveRewrite:
+    """An engine's answer for one Objective: proposals per Key Result id and an Objective suggestion."""
+
+    proposals: dict[str, list[Proposal]] = field(default_factory=dict)
+    suggestion: str | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    usage: Usage = field(default_factory=Usage)
+
+
+class RewriteEngine(Protocol):
+    """Anything that proposes result-based rewrites for an Objective's Key Results."""
+
+    @property
+    def name(self) -> str:
+        """Short name reported in every answer ('rules', 'llm:<model>')."""
+        ...
+
+    async def rewrite(self, objective: ObjectiveBrief) -> ObjectiveRewrite:
+        """Proposals for every Key Result in the brief (an engine may leave some to the fallback)."""
+        ...

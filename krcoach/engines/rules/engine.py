@@ -1,0 +1,140 @@
+"""The offline engine: fills result measures from the library, completes measures with placeholders."""
+
+from __future__ import annotations
+
+import re
+
+from krcoach.domain.analysis import Kind, Proposal
+from krcoach.domain.diagnosis import Diagnosis
+from krcoach.domain.guards import placeholders_in
+from krcoach.domain.lexicon import words
+from krcoach.engines.base import KeyResultBrief, ObjectiveBrief, ObjectiveRewrite
+from krcoach.engines.rules.library import Domain, Library, MeasurePattern, default_library
+
+ENGINE_NAME = "rules"
+FALLBACK_MEASURE = (
+    "Share of [the people this work is for] who [show the change it should cause], by month: "
+    "from [baseline] to [target]"
+)
+FALLBACK_OBJECTIVE = "[Who benefits] [experience what is different] once “{title}” has worked"
+_CADENCE_WORDS = words(
+    "per a an each every daily weekly fortnightly biweekly bi-weekly monthly quarterly annually annual yearly "
+    "mom qoq yoy month-over-month rolling trailing semi-annually"
+)
+_DEADLINE_STARTS = words("by before until till through thru in during for at within over no due end")
+_TO_NUMBER_RE = re.compile(r"\bto\s+(?=[$€£]?\d)", re.IGNORECASE)
+_WHY_BY_KIND = {
+    Kind.MILESTONE: "“{quote}” says when something gets delivered, not what it changes.",
+    Kind.ACTIVITY_QUOTA: "“{quote}” counts your own activity, which can be done in full while nothing improves.",
+    Kind.TASK: "“{quote}” is a task: done or not done, with no evidence of change.",
+    Kind.VAGUE: "“{quote}” does not say what you would see or count if it came true.",
+}
+
+
+class RulesEngine:
+    """Deterministic, offline proposals: the default engine and the fallback of every other engine."""
+
+    def __init__(self, library: Library | None = None) -> None:
+        self._library = library or default_library()
+
+    @property
+    def name(self) -> str:
+        """Always 'rules'."""
+        return ENGINE_NAME
+
+    async def rewrite(self, objective: ObjectiveBrief) -> ObjectiveRewrite:
+        """Proposals for every Key Result in the brief and, for a project-style Objective, a suggestion."""
+        return self.rewrite_now(objective)
+
+    def rewrite_now(self, objective: ObjectiveBrief) -> ObjectiveRewrite:
+        """The same as `rewrite`, without an event loop."""
+        answer = ObjectiveRewrite()
+        for key_result in objective.key_results:
+            answer.proposals[key_result.id] = self.propose(key_result, objective.title)
+        if objective.project_style:
+            answer.suggestion = self.suggest_objective(objective)
+        return answer
+
+    def propose(self, key_result: KeyResultBrief, objective_title: str) -> list[Proposal]:
+        """Result-based proposals for one Key Result."""
+        diagnosis = key_result.diagnosis
+        if diagnosis.kind in _WHY_BY_KIND:
+            return self._measures_from_library(key_result, objective_title)
+        completed = complete_measure(key_result.text, diagnosis)
+        if completed is None:
+            return []
+        rationale = "It names a measure; the placeholders ask for what a reader needs to judge it."
+        return [_proposal(completed, rationale, source="completion")]
+
+    def suggest_objective(self, objective: ObjectiveBrief) -> str:
+        """A result-style Objective for a project-style one."""
+        context = " ".join(kr.text for kr in objective.key_results)
+        best = self._library.best(objective.title, context, limit=1)
+        if best:
+            return best[0][1].result_objective
+        return FALLBACK_OBJECTIVE.format(title=objective.title)
+
+    def _measures_from_library(self, key_result: KeyResultBrief, objective_title: str) -> list[Proposal]:
+        diagnosis = key_result.diagnosis
+        time_frame = _deadline(diagnosis)
+        why_kind = _WHY_BY_KIND[diagnosis.kind].format(quote=_quote(key_result.text))
+        keep = " The original stays as an Action." if diagnosis.label == "action" else ""
+        choices = _choices(self._library.best(key_result.text, objective_title, limit=2))
+        if not choices:
+            rationale = f"{why_kind} No measure in the library fits; name who should benefit and how.{keep}"
+            return [_proposal(f"{FALLBACK_MEASURE} {time_frame}", rationale, source="fallback")]
+        return [
+            _proposal(f"{measure} {time_frame}", f"{why_kind} {pattern.why}{keep}", source=f"{domain}/{pattern.id}")
+            for domain, pattern, measure in choices
+        ]
+
+
+def complete_measure(text: str, diagnosis: Diagnosis) -> str | None:
+    """The Key Result with placeholders for its missing baseline, target and deadline, or None if complete."""
+    features = diagnosis.features
+    body = text.strip().rstrip(".;")
+    changed = False
+    if not features.has_target:
+        body += " to [target]" if features.has_baseline else " from [baseline] to [target]"
+        changed = True
+    elif not features.has_baseline:
+        match = _TO_NUMBER_RE.search(body)
+        if match is not None:
+            body = f"{body[: match.start()]}from [baseline] {body[match.start() :]}"
+            changed = True
+    if not features.has_time_frame:
+        body += " by [deadline]"
+        changed = True
+    return body if changed else None
+
+
+def _choices(best: list[tuple[Domain, MeasurePattern]]) -> list[tuple[str, MeasurePattern, str]]:
+    """Two measures: the first of each of the two best patterns, or two of the only one."""
+    picked = [(domain.id, pattern, pattern.measures[0]) for domain, pattern in best]
+    if len(picked) == 1 and len(best[0][1].measures) > 1:
+        domain_id, pattern, _ = picked[0]
+        picked.append((domain_id, pattern, pattern.measures[1]))
+    return picked
+
+
+def _deadline(diagnosis: Diagnosis) -> str:
+    """The Key Result's own deadline, or a placeholder when it has none (a cadence is not a deadline)."""
+    time_frame = diagnosis.time_frame
+    if not time_frame:
+        return "by [deadline]"
+    first = time_frame.split()[0].lower()
+    if first in _CADENCE_WORDS:
+        return "by [deadline]"
+    return time_frame if first in _DEADLINE_STARTS else f"by {time_frame}"
+
+
+def _quote(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _proposal(text: str, rationale: str, *, source: str) -> Proposal:
+    text = " ".join(text.split())
+    return Proposal(
+        text=text, rationale=rationale, placeholders=placeholders_in(text), engine=ENGINE_NAME, source=source
+    )

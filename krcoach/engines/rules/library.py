@@ -1,0 +1,76 @@
+"""The curated library of result measures (`krcoach/data/measure_patterns.yaml`) and keyword matching."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Keyword = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2)]
+_WORD_RE = re.compile(r"[a-z0-9][a-z0-9\-']*")
+
+
+class MeasurePattern(BaseModel):
+    """A theme with the keywords that call for it and the result measures that evidence it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    keywords: Annotated[tuple[Keyword, ...], Field(min_length=1)]
+    why: str
+    result_objective: str
+    measures: Annotated[tuple[str, ...], Field(min_length=1)]
+
+
+class Domain(BaseModel):
+    """A family of patterns (customer experience, sales, …)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    patterns: tuple[MeasurePattern, ...]
+
+
+class Library(BaseModel):
+    """The whole library, with a keyword index for matching."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int
+    domains: tuple[Domain, ...]
+
+    def patterns(self) -> list[tuple[Domain, MeasurePattern]]:
+        """Every pattern with its domain, in library order."""
+        return [(domain, pattern) for domain in self.domains for pattern in domain.patterns]
+
+    def best(self, primary: str, secondary: str = "", limit: int = 2) -> list[tuple[Domain, MeasurePattern]]:
+        """Patterns whose keywords best match the text (primary counts twice), best first."""
+        primary_terms, secondary_terms = _terms(primary), _terms(secondary)
+        scored: list[tuple[int, int, Domain, MeasurePattern]] = []
+        for order, (domain, pattern) in enumerate(self.patterns()):
+            score = sum(2 * (k in primary_terms) + (k in secondary_terms) for k in pattern.keywords)
+            if score:
+                scored.append((-score, order, domain, pattern))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [(domain, pattern) for _, _, domain, pattern in scored[:limit]]
+
+
+def _terms(text: str) -> set[str]:
+    """Words, bigrams and trigrams of a text, lower-cased, for whole-word keyword matching."""
+    words = _WORD_RE.findall(text.lower())
+    terms = set(words)
+    terms.update(" ".join(words[i : i + 2]) for i in range(len(words) - 1))
+    terms.update(" ".join(words[i : i + 3]) for i in range(len(words) - 2))
+    return terms
+
+
+@cache
+def default_library() -> Library:
+    """The library shipped with krcoach."""
+    text = resources.files("krcoach").joinpath("data/measure_patterns.yaml").read_text(encoding="utf-8")
+    return Library.model_validate(yaml.safe_load(text))

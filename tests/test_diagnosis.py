@@ -1,0 +1,135 @@
+"""The deterministic diagnosis: which Key Results are actions, which are results, and what is wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from krcoach.domain.analysis import Kind, Label
+from krcoach.domain.diagnosis import diagnose
+from krcoach.domain.issue_codes import CATALOGUE, IssueCode, Scope
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Launch the redesigned onboarding flow by 30 June", Kind.MILESTONE),
+        ("Migrate billing to the new payment provider by end of Q3", Kind.MILESTONE),
+        ("Achieve SOC 2 Type II certification", Kind.MILESTONE),
+        ("Obtain ISO 27001 certification by December", Kind.MILESTONE),
+        ("New pricing page live by May", Kind.MILESTONE),
+        ("Conduct 20 customer interviews by end of Q2", Kind.ACTIVITY_QUOTA),
+        ("Publish 12 blog posts", Kind.ACTIVITY_QUOTA),
+        ("Hold six partnership meetings this quarter", Kind.ACTIVITY_QUOTA),
+        ("Hire 5 senior engineers", Kind.ACTIVITY_QUOTA),
+        ("100% of staff complete security awareness training", Kind.ACTIVITY_QUOTA),
+        ("Increase the number of webinars to 8 per quarter", Kind.ACTIVITY_QUOTA),
+        ("Complete 80% of the Q2 campaign plan", Kind.ACTIVITY_QUOTA),
+        ("12 case studies published", Kind.ACTIVITY_QUOTA),
+        ("Sales team books 40 demos a month", Kind.ACTIVITY_QUOTA),
+        ("Create a customer health dashboard", Kind.TASK),
+        ("Foster a culture of experimentation", Kind.TASK),
+    ],
+)
+def test_action_based_key_results_are_labelled_action_with_their_shape(text: str, kind: Kind) -> None:
+    diagnosis = diagnose(text)
+    assert (diagnosis.label, diagnosis.kind) == (Label.ACTION, kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Increase NPS from 32 to 50",
+        "Reduce time to first value to 2 days",
+        "Grow ARR from $2.5M to $4M by end of FY26",
+        "Acquire 50 new enterprise customers in Q3",
+        "Cut monthly churn from 3% to 1.5%",
+        "Achieve 40% week-4 retention for new cohorts",
+        "Double weekly active teams by year end",
+        "Resolve 90% of tickets within 24 hours",
+        "Monthly churn below 2%",
+        "80% of customers rate onboarding 4 or 5 out of 5",
+    ],
+)
+def test_result_based_key_results_that_start_with_a_verb_are_not_called_actions(text: str) -> None:
+    diagnosis = diagnose(text)
+    assert diagnosis.label is Label.RESULT
+    assert diagnosis.kind is Kind.PERFORMANCE_MEASURE
+
+
+def test_a_direction_without_a_number_is_a_measure_without_target() -> None:
+    diagnosis = diagnose("Improve customer retention")
+    assert diagnosis.kind is Kind.MEASURE_WITHOUT_TARGET
+    assert IssueCode.DIRECTION_WITHOUT_NUMBER in diagnosis.codes
+    assert IssueCode.MISSING_TIME_FRAME in diagnosis.codes
+    assert diagnosis.needs_work
+
+
+def test_a_wish_with_nothing_to_count_is_vague() -> None:
+    diagnosis = diagnose("Be more innovative")
+    assert diagnosis.kind is Kind.VAGUE
+    assert IssueCode.VAGUE_GOAL in diagnosis.codes
+    assert diagnosis.needs_work
+
+
+def test_maintaining_a_level_is_a_measure_flagged_as_a_health_metric() -> None:
+    diagnosis = diagnose("Maintain 99.9% uptime")
+    assert diagnosis.label is Label.RESULT
+    assert IssueCode.HEALTH_METRIC in diagnosis.codes
+
+
+def test_weasel_words_are_flagged_with_the_span_that_triggered_them() -> None:
+    text = "Increase engagement with effective onboarding emails by Q3"
+    spans = [issue.span for issue in diagnose(text).issues if issue.code is IssueCode.WEASEL_WORD]
+    assert [span.text for span in spans if span] == ["engagement", "effective"]
+    assert all(span and text[span.start : span.end] == span.text for span in spans)
+
+
+def test_engagement_with_a_rate_is_a_measure_not_a_weasel_word() -> None:
+    assert IssueCode.WEASEL_WORD not in diagnose("Raise email engagement rate from 12% to 18% by Q4").codes
+
+
+def test_a_complete_result_key_result_needs_no_work() -> None:
+    diagnosis = diagnose("Increase NPS from 32 to 50 by end of Q3")
+    assert diagnosis.issues == ()
+    assert not diagnosis.needs_work
+    assert diagnosis.time_frame == "by end of Q3"
+
+
+def test_a_target_without_baseline_is_noted_but_not_blocking() -> None:
+    diagnosis = diagnose("Increase NPS to 50 by end of Q3")
+    assert IssueCode.MISSING_BASELINE in diagnosis.codes
+    assert not diagnosis.needs_work
+
+
+def test_two_measures_in_one_key_result_are_flagged() -> None:
+    assert IssueCode.TWO_MEASURES in diagnose("Increase NPS to 50 and reduce churn to 2% by Q3").codes
+    assert IssueCode.TWO_MEASURES not in diagnose("Increase NPS from 32 to 50 by Q3").codes
+
+
+def test_vanity_measures_are_flagged() -> None:
+    assert IssueCode.VANITY_MEASURE in diagnose("Grow app downloads to 50k by Q4").codes
+
+
+def test_the_action_issue_points_at_the_words_that_make_it_an_action() -> None:
+    issue = diagnose("Run 20 customer interviews by end of Q2").issues[0]
+    assert issue.code is IssueCode.ACTIVITY_QUOTA
+    assert issue.span is not None and issue.span.text == "Run 20"
+
+
+def test_bullets_and_kr_labels_do_not_change_the_diagnosis() -> None:
+    plain = diagnose("Launch the partner portal by June")
+    labelled = diagnose("- KR2: Launch the partner portal by June")
+    assert (labelled.label, labelled.kind) == (plain.label, plain.kind)
+
+
+def test_diagnosis_is_deterministic() -> None:
+    text = "Hold six partnership meetings this quarter"
+    assert diagnose(text).issues == diagnose(text).issues
+
+
+def test_every_issue_code_is_defined_once_in_the_catalogue() -> None:
+    assert set(CATALOGUE) == set(IssueCode)
+    for code, definition in CATALOGUE.items():
+        assert definition.code is code
+        assert definition.title and definition.explanation and definition.fix
+        assert isinstance(definition.scope, Scope)

@@ -1,0 +1,37 @@
+"""The second validation of every proposal: it must be a result and may only reuse the input's numbers."""
+
+from __future__ import annotations
+
+from krcoach.domain.guards import invented_numbers, placeholders_in, proposal_problems
+
+
+def test_a_number_absent_from_the_input_is_invented() -> None:
+    assert invented_numbers("Increase NPS from 30 to 50", "Run 20 interviews", "NPS today is 30") == {"50"}
+
+
+def test_numbers_written_differently_are_the_same_number() -> None:
+    assert invented_numbers("Reach 1,000 paying teams", "1000 paying teams by Q3") == set()
+
+
+def test_number_words_count_as_numbers() -> None:
+    assert invented_numbers("Share of customers rating us four or five stars", "Improve ratings") == {
+        "five",
+        "four",
+    }
+    assert invented_numbers("Hold six meetings", "six partners") == set()
+
+
+def test_placeholders_are_not_numbers_and_are_listed_in_order() -> None:
+    text = "Churn from [baseline] to [target] by [deadline], then [target] again"
+    assert invented_numbers(text, "anything") == set()
+    assert placeholders_in(text) == ["[baseline]", "[target]", "[deadline]"]
+
+
+def test_a_rewrite_that_is_still_an_action_is_rejected() -> None:
+    assert proposal_problems("Launch the partner portal by June", "Launch the partner portal by June") == [
+        "the rewrite is still an action (milestone)"
+    ]
+
+
+def test_a_result_rewrite_using_only_input_numbers_passes() -> None:
+    assert proposal_problems("Increase NPS from [baseline] to 50 by Q3", "Raise NPS to 50 by Q3") == []
