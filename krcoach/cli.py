@@ -8,6 +8,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from krcoach.coach import Coach
@@ -17,14 +18,14 @@ from krcoach.domain.issue_codes import CATALOGUE
 from krcoach.domain.okr import OKRSet
 from krcoach.engines.registry import UnknownEngineError, build_engine
 from krcoach.evaluation.runner import run_eval
-from krcoach.io.errors import InputError
-from krcoach.io.readers import InputFormat, read_okr_set
-from krcoach.io.writers import OutputFormat, render
+from krcoach.formats.errors import InputError
+from krcoach.formats.readers import InputFormat, read_okr_set
+from krcoach.formats.writers import OutputFormat, render
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Coach Key Results that measure results, not actions."
 )
-stderr = Console(stderr=True)
+stderr = Console(stderr=True, soft_wrap=True)
 EXIT_BAD_INPUT = 2
 
 
@@ -115,18 +116,18 @@ def _run(okr_set: OKRSet, engine_name: str | None) -> SetAnalysis:
 
 
 def _print_key_result(kr: KeyResultAnalysis, analysis: SetAnalysis) -> None:
-    out = Console()
+    out = Console(soft_wrap=True, highlight=False)
     colour = "red" if kr.label == "action" else "green"
     kind = kr.kind.value.replace("_", " ")
-    out.print(f"[bold {colour}]{kr.label.value.upper()}[/] ({kind}, confidence {kr.confidence:.2f})  {kr.text}")
+    out.print(f"[bold {colour}]{kr.label.value.upper()}[/] ({kind}, confidence {kr.confidence:.2f})  {escape(kr.text)}")
     for issue in kr.issues:
-        where = f" — “{issue.span.text}”" if issue.span else ""
-        out.print(f"  [yellow]•[/] {CATALOGUE[issue.code].title}{where}: {issue.message}", highlight=False)
+        where = f" — “{escape(issue.span.text)}”" if issue.span else ""
+        out.print(f"  [yellow]•[/] {CATALOGUE[issue.code].title}{where}: {issue.message}")
     for proposal in kr.proposals:
-        out.print(f"  [cyan]→[/] {proposal.text}", highlight=False)
-        out.print(f"    [dim]{proposal.rationale}[/]", highlight=False)
+        out.print(f"  [cyan]→[/] {escape(proposal.text)}")
+        out.print(f"    [dim]{escape(proposal.rationale)}[/]")
     for error in kr.errors:
-        out.print(f"  [red]![/] {error}", highlight=False)
+        out.print(f"  [red]![/] {escape(error)}")
     if kr.label == "action":
         out.print("  [dim]The original is kept as an Action in the OKRA view.[/]")
     out.print(f"[dim]engine: {analysis.meta.engine}[/]")
@@ -141,7 +142,7 @@ def _first_error(error: ValueError) -> str:
 
 
 def _fail(message: str) -> NoReturn:
-    stderr.print(f"[red]error:[/red] {message}", highlight=False)
+    stderr.print(f"[red]error:[/red] {escape(message)}", highlight=False)
     raise typer.Exit(code=EXIT_BAD_INPUT)
 
 

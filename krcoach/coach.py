@@ -52,6 +52,7 @@ class Coach:
         usage = _total_usage([rewrite.usage for _, rewrite, _ in results])
         set_issues = [issue for _, _, issues in results for issue in issues]
         return SetAnalysis(
+            name=okr_set.name,
             meta=AnalysisMeta(engine=self._engine.name, krcoach_version=__version__, usage=usage),
             summary=_summary(objectives),
             objectives=objectives,

@@ -78,9 +78,9 @@ class Proposal(BaseModel):
 
     text: str
     rationale: Annotated[str, Field(description="Why this measure is evidence, tied to the diagnosis.")]
-    placeholders: Annotated[
-        list[str], Field(default_factory=list, description="Unknowns the user must fill in, e.g. [baseline].")
-    ]
+    placeholders: list[str] = Field(
+        default_factory=list, description="Unknowns the user must fill in, e.g. [baseline]."
+    )
     engine: Annotated[str, Field(description="Which engine produced it: 'rules' or 'llm:<model>'.")]
     source: Annotated[str | None, Field(default=None, description="Pattern or prompt it came from.")] = None
 
@@ -98,7 +98,7 @@ class KeyResultAnalysis(BaseModel):
     time_frame: Annotated[str | None, Field(default=None, description="Deadline or cadence found.")] = None
     issues: list[Issue] = Field(default_factory=list)
     proposals: list[Proposal] = Field(default_factory=list)
-    errors: Annotated[list[str], Field(default_factory=list, description="Why no proposal could be made, if so.")]
+    errors: list[str] = Field(default_factory=list, description="Why no proposal could be made, if so.")
 
 
 class ObjectiveAnalysis(BaseModel):
@@ -189,10 +189,11 @@ class SetAnalysis(BaseModel):
     """The analysis of an OKR set: per-Key-Result diagnoses, set-level issues and the OKRA view."""
 
     schema_version: str = SCHEMA_VERSION
+    name: Annotated[str | None, Field(default=None, description="The set's name, if it had one.")] = None
     meta: AnalysisMeta
     summary: Summary
     objectives: list[ObjectiveAnalysis]
-    issues: Annotated[list[SetIssue], Field(default_factory=list, description="Set-level issues.")]
+    issues: list[SetIssue] = Field(default_factory=list, description="Set-level issues.")
     okra: list[OkraObjective]
 
     def key_results(self) -> list[KeyResultAnalysis]:

@@ -127,7 +127,7 @@ def _disguised_quota(f: Features, obj: list[str]) -> Verdict | None:
     if _is_service_level(f, obj):
         return None
     lead = f.lead
-    trigger = (lead.start, f.tokens[-1].end) if lead is not None else None
+    trigger = (lead.start, lead.end) if lead is not None else None
     return Verdict(Kind.ACTIVITY_QUOTA, 0.8, IssueCode.ACTIVITY_QUOTA, trigger)
 
 

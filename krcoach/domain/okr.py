@@ -51,10 +51,8 @@ class Objective(BaseModel):
     owner: OptionalLabel = None
     team: OptionalLabel = None
     period: OptionalLabel = None
-    key_results: Annotated[list[KeyResult], Field(default_factory=list, description="The Key Results, in order.")]
-    actions: Annotated[
-        list[Text], Field(default_factory=list, description="Actions already planned; kept in the OKRA view.")
-    ]
+    key_results: list[KeyResult] = Field(default_factory=list, description="The Key Results, in order.")
+    actions: list[Text] = Field(default_factory=list, description="Actions already planned; kept in the OKRA view.")
 
 
 class OKRSet(BaseModel):

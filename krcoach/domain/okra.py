@@ -18,13 +18,24 @@ def assemble(objectives: Sequence[ObjectiveAnalysis], planned_actions: Sequence[
     """Build the OKRA view. `planned_actions[i]` are the Actions the input already listed for Objective i."""
     view: list[OkraObjective] = []
     for objective, planned in zip(objectives, planned_actions, strict=True):
-        key_results = [
-            _okra_key_result(kr)
-            for kr in objective.key_results
-            if kr.label is Label.RESULT or kr.proposals  # an action with no rewrite lives on as an Action only
-        ]
+        key_results: list[OkraKeyResult] = []
+        same_as: dict[str, str] = {}  # Key Result id -> id of an identical OKRA Key Result kept instead
+        for kr in objective.key_results:
+            if kr.label is Label.ACTION and not kr.proposals:
+                continue  # an action with no rewrite lives on as an Action only
+            candidate = _okra_key_result(kr)
+            twin = next((k for k in key_results if k.text == candidate.text), None)
+            if twin is None:
+                key_results.append(candidate)
+            else:
+                same_as[kr.id] = twin.id
         actions = [
-            OkraAction(id=f"{kr.id}.A", text=kr.text, moves=[kr.id] if kr.proposals else [], from_key_result=kr.id)
+            OkraAction(
+                id=f"{kr.id}.A",
+                text=kr.text,
+                moves=[same_as.get(kr.id, kr.id)] if kr.proposals else [],
+                from_key_result=kr.id,
+            )
             for kr in objective.key_results
             if kr.label is Label.ACTION
         ]

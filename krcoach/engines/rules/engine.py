@@ -21,7 +21,7 @@ _CADENCE_WORDS = words(
     "per a an each every daily weekly fortnightly biweekly bi-weekly monthly quarterly annually annual yearly "
     "mom qoq yoy month-over-month rolling trailing semi-annually"
 )
-_DEADLINE_STARTS = words("by before until till through thru in during for at within over no due end")
+_DEADLINE_STARTS = words("by before until till through thru in during for at within over no due end this next current")
 _TO_NUMBER_RE = re.compile(r"\bto\s+(?=[$€£]?\d)", re.IGNORECASE)
 _WHY_BY_KIND = {
     Kind.MILESTONE: "“{quote}” says when something gets delivered, not what it changes.",
@@ -49,8 +49,12 @@ class RulesEngine:
     def rewrite_now(self, objective: ObjectiveBrief) -> ObjectiveRewrite:
         """The same as `rewrite`, without an event loop."""
         answer = ObjectiveRewrite()
+        leading: set[str] = set()
         for key_result in objective.key_results:
-            answer.proposals[key_result.id] = self.propose(key_result, objective.title)
+            proposals = _prefer_unused(self.propose(key_result, objective.title), leading)
+            if proposals:
+                leading.add(_measure_only(proposals[0].text))
+            answer.proposals[key_result.id] = proposals
         if objective.project_style:
             answer.suggestion = self.suggest_objective(objective)
         return answer
@@ -87,6 +91,17 @@ class RulesEngine:
             _proposal(f"{measure} {time_frame}", f"{why_kind} {pattern.why}{keep}", source=f"{domain}/{pattern.id}")
             for domain, pattern, measure in choices
         ]
+
+
+def _prefer_unused(proposals: list[Proposal], leading: set[str]) -> list[Proposal]:
+    """Put first a proposal no other Key Result of the Objective leads with, so the OKRA view stays varied."""
+    fresh = [p for p in proposals if _measure_only(p.text) not in leading]
+    return fresh + [p for p in proposals if p not in fresh]
+
+
+def _measure_only(text: str) -> str:
+    """A proposal's measure without its time frame."""
+    return text.split(": from [baseline]", maxsplit=1)[0]
 
 
 def complete_measure(text: str, diagnosis: Diagnosis) -> str | None:

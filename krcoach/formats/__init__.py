@@ -1,0 +1,1 @@
+"""File formats: reading OKR sets (YAML, JSON, JSON Lines, CSV, Markdown) and writing analyses."""

@@ -1,0 +1,67 @@
+"""The command line: the main job on the offline engine, one-line checks, and clean errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from krcoach.cli import app
+
+ROOT = Path(__file__).parent.parent
+EXAMPLE = ROOT / "examples" / "customer-onboarding.md"
+runner = CliRunner()
+
+
+def test_analyze_prints_the_markdown_report_of_the_example() -> None:
+    result = runner.invoke(app, ["analyze", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "## The OKRA view" in result.stdout and "Action (milestone)" in result.stdout
+
+
+def test_analyze_writes_jsonl_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["analyze", str(EXAMPLE), "--format", "jsonl", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text().splitlines()) == 10
+
+
+def test_analyze_reads_standard_input_with_a_given_format() -> None:
+    text = "objective,key_result\nGrow,Publish 12 posts\n"
+    result = runner.invoke(app, ["analyze", "-", "--input-format", "csv", "--format", "json"], input=text)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["actions"] == 1
+
+
+def test_bad_input_exits_2_with_file_and_line_and_no_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "okrs.md"
+    bad.write_bytes(b"## Grow\n- fine\n- caf\xe9\n")
+    completed = subprocess.run(
+        [sys.executable, "-m", "krcoach", "analyze", str(bad)], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 2
+    assert f"{bad}:3: not valid UTF-8" in " ".join(completed.stderr.split())
+    assert "Traceback" not in completed.stderr
+
+
+def test_a_missing_file_exits_2() -> None:
+    result = runner.invoke(app, ["analyze", "no-such-file.yaml"])
+    assert result.exit_code == 2
+    assert "cannot read" in result.output
+
+
+def test_check_prints_the_verdict_reasons_and_proposals() -> None:
+    result = runner.invoke(app, ["check", "Run 20 customer interviews by end of Q2", "-O", "Onboarding works"])
+    assert result.exit_code == 0, result.output
+    assert "ACTION (activity quota" in result.stdout
+    assert "from [baseline] to [target] by end of Q2" in result.stdout
+    assert "engine: rules" in result.stdout
+
+
+def test_check_refuses_an_overlong_key_result() -> None:
+    result = runner.invoke(app, ["check", "x" * 1001])
+    assert result.exit_code == 2
+    assert "at most 1000 characters" in result.output
