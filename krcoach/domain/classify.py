@@ -15,6 +15,8 @@ from krcoach.domain.issue_codes import IssueCode
 from krcoach.domain.text import Token
 
 _CLAUSE_SPLIT_RE = re.compile(r"\s*(?:;|,?\s+and\s+(?:then\s+)?|,?\s+while\s+|,?\s+with\s+|\s+&\s+|,\s+)\s*", re.I)
+_TEST_COVERAGE_RE = re.compile(r"\b(?:unit[- ]test|test|code|automated[- ]test|tests?)\s+coverage\b", re.IGNORECASE)
+_MADE_BY_BENEFICIARIES = lx.words("reviews review testimonials responses applications submissions referrals")
 _SHARE_OF_RE = re.compile(
     r"(?:\d+(?:\.\d+)?\s*%|\b(?:percentage|percent|share|proportion|ratio|fraction|number|count|#)\b|"
     r"\b(?:all|every|each|half|most)\b)\s*(?:of\s+)?(?:(?:our|the|all|new|active|eligible|frontline|"
@@ -66,6 +68,8 @@ def _verb_led(f: Features, lead: Token, lemma: str) -> Verdict:
             return _done_state(f) or Verdict(Kind.VAGUE, 0.55, IssueCode.VAGUE_GOAL, span)
         return _measure(f, span, strong=lemma in lx.CHANGE_VERBS)
     if lemma in lx.BEING_VERBS:
+        if _names_certification(obj) and not f.has_percent:
+            return Verdict(Kind.MILESTONE, 0.8, IssueCode.MILESTONE, span)
         return _measure(f, span, strong=False)
     if _is_service_level(f, obj):
         return Verdict(Kind.PERFORMANCE_MEASURE, 0.75)
@@ -84,9 +88,12 @@ def _verb_led(f: Features, lead: Token, lemma: str) -> Verdict:
 
 def _noun_led(f: Features) -> Verdict:
     first = f.tokens[f.start]
+    coverage = _TEST_COVERAGE_RE.search(f.text)
+    if coverage is not None:
+        return Verdict(Kind.ACTIVITY_QUOTA, 0.7, IssueCode.ACTIVITY_QUOTA, coverage.span())
     share = _SHARE_OF_RE.search(f.text, first.start)
     if share is not None and share.start() - first.start <= 3:
-        group = share.group("group").lower()
+        group = _group_of(f.text[share.start("group") :])
         if group in lx.INTERNAL_PEOPLE and _mentions_quota_activity(f):
             return Verdict(Kind.ACTIVITY_QUOTA, 0.85, IssueCode.ACTIVITY_PERCENTAGE, (share.start(), share.end()))
         if group in lx.OUTPUT_NOUNS and group not in lx.BENEFICIARIES and not _is_service_level(f, f.words()):
@@ -108,6 +115,16 @@ def _noun_led(f: Features) -> Verdict:
     return Verdict(Kind.VAGUE, 0.6, IssueCode.VAGUE_GOAL)
 
 
+def _group_of(phrase: str) -> str:
+    """Who a share is of: people win over the activity that names them ("workshop participants")."""
+    words = phrase.lower().split()[:4]
+    for vocabulary in (lx.BENEFICIARIES, lx.INTERNAL_PEOPLE):
+        found = next((w for w in words if w in vocabulary), None)
+        if found is not None:
+            return found
+    return words[0] if words else ""
+
+
 def _measure(f: Features, span: tuple[int, int] | None, *, strong: bool) -> Verdict:
     """A result-side verdict: with a number it is a performance measure, else a measure without target."""
     if f.has_target and (f.has_metric or strong or f.has_from_to):
@@ -121,6 +138,8 @@ def _measure(f: Features, span: tuple[int, int] | None, *, strong: bool) -> Verd
 
 def _disguised_quota(f: Features, obj: list[str]) -> Verdict | None:
     """'Increase the number of webinars to 8', 'Double outbound emails': a quota behind a change verb."""
+    if _TEST_COVERAGE_RE.search(f.text) is not None and f.lead is not None:
+        return Verdict(Kind.ACTIVITY_QUOTA, 0.7, IssueCode.ACTIVITY_QUOTA, (f.lead.start, f.lead.end))
     head = _object_head(obj)
     if head is None or head not in lx.OUTPUT_NOUNS or head in lx.BENEFICIARIES:
         return None
@@ -132,13 +151,24 @@ def _disguised_quota(f: Features, obj: list[str]) -> Verdict | None:
 
 
 def _object_head(obj: list[str]) -> str | None:
-    """The first output, metric or people noun of a verb's object, skipping 'the number of'."""
-    for word in obj[:8]:
+    """The first output, metric or people noun of a verb's object, skipping 'the number of' and modifiers.
+
+    In a compound the last noun decides: "sales calls" counts calls, "page load time" measures time.
+    """
+    window = obj[:8]
+    for index, word in enumerate(window):
+        following = window[index + 1] if index + 1 < len(window) else ""
         if word in {"from", "to", "by", "at", "within", "per", "in"}:
             return None
+        is_output = word in lx.OUTPUT_NOUNS or word in lx.BENEFICIARIES
+        modifies = following in lx.COMPOUND_HEADS or following in lx.OUTPUT_NOUNS or following in lx.METRIC_WORDS
+        if (is_output or word in lx.METRIC_WORDS) and modifies:
+            continue
         if (word in lx.METRIC_WORDS and word not in {"number", "count"}) or word.endswith("%"):
             return word if word in lx.BENEFICIARIES else "metric"
-        if word in lx.OUTPUT_NOUNS or word in lx.BENEFICIARIES:
+        if is_output and index and window[index - 1] in lx.BENEFICIARIES and word in _MADE_BY_BENEFICIARIES:
+            return "metric"  # "customer reviews" are written by customers, not by us
+        if is_output:
             return word
     return None
 

@@ -96,7 +96,7 @@ def _read_lead(features: Features) -> None:
     if lemma not in _ALL_VERBS:
         return
     # "Test coverage at 80%", "Sales growth", "Support tickets resolved": a noun, not a verb.
-    if following in _NOUN_AFTER_AMBIGUOUS and lemma not in lx.CHANGE_VERBS | lx.LEVEL_VERBS | lx.MAINTAIN_VERBS:
+    if following in _NOUN_AFTER_AMBIGUOUS and first.text in lx.NOUN_LIKE_LEADS:
         return
     features.lead = first
     features.lead_lemma = lemma

@@ -60,6 +60,16 @@ ACTIVITY_VERBS = words(
     "pair shadow teach deliver visit"
 )
 BEING_VERBS = words("be become feel look sound stay")
+# Leading words that are often nouns: "Test coverage at 80%", "Support tickets resolved within a day".
+NOUN_LIKE_LEADS = words(
+    "test survey release call visit post review record hire plan design email update report support run book "
+    "process return audit pilot deal close order sign train onboard demo"
+)
+# Second words of compounds whose first word would otherwise look like an output ("email list", "page load").
+COMPOUND_HEADS = words(
+    "list load views view open click response attendance satisfaction conversion completion speed size reach "
+    "quality performance accuracy turnaround"
+)
 
 # Words naming a measure of a result or of performance.
 METRIC_WORDS = words(
@@ -132,7 +142,7 @@ OUTPUT_NOUNS = words(
     "initiative initiatives project projects activity activities action actions recommendation "
     "recommendations roadmap plan plans commitment commitments epic epics migration migrations bug-fixes "
     "fixes patch patches story stories unit role roles position positions staff people employees "
-    "certification certifications cold outbound content social linkedin instagram"
+    "certification certifications"
 )
 INTERNAL_PEOPLE = words(
     "staff employee employees team teams member members manager managers leader leaders engineer engineers "
