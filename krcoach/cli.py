@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -15,7 +17,7 @@ from krcoach.coach import Coach
 from krcoach.config import get_settings
 from krcoach.domain.analysis import KeyResultAnalysis, SetAnalysis
 from krcoach.domain.issue_codes import CATALOGUE
-from krcoach.domain.okr import OKRSet
+from krcoach.domain.okr import SCHEMA_VERSION, OKRSet
 from krcoach.engines.registry import UnknownEngineError, build_engine
 from krcoach.evaluation.runner import run_eval
 from krcoach.formats.errors import InputError
@@ -68,6 +70,22 @@ def check(
         _fail(f"invalid Key Result: {_first_error(error)}")
     analysis = _run(okr_set, engine)
     _print_key_result(analysis.key_results()[0], analysis)
+
+
+class SchemaName(StrEnum):
+    """The public schemas."""
+
+    input = "input"
+    analysis = "analysis"
+
+
+@app.command()
+def schema(which: Annotated[SchemaName, typer.Argument(help="input (an OKR set) or analysis.")]) -> None:
+    """Print the JSON Schema of the input or the analysis (the versioned public contract)."""
+    model = OKRSet if which is SchemaName.input else SetAnalysis
+    document = model.model_json_schema()
+    document["$comment"] = f"krcoach schema version {SCHEMA_VERSION}"
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
 
 @app.command(name="eval")

@@ -65,3 +65,12 @@ def test_check_refuses_an_overlong_key_result() -> None:
     result = runner.invoke(app, ["check", "x" * 1001])
     assert result.exit_code == 2
     assert "at most 1000 characters" in result.output
+
+
+def test_schema_prints_the_versioned_json_schema_of_input_and_analysis() -> None:
+    for which, field in (("input", "objectives"), ("analysis", "okra")):
+        result = runner.invoke(app, ["schema", which])
+        assert result.exit_code == 0, result.output
+        document = json.loads(result.stdout)
+        assert field in document["properties"]
+        assert document["$comment"].startswith("krcoach schema version 1.")
