@@ -74,3 +74,16 @@ def test_schema_prints_the_versioned_json_schema_of_input_and_analysis() -> None
         document = json.loads(result.stdout)
         assert field in document["properties"]
         assert document["$comment"].startswith("krcoach schema version 1.")
+
+
+def test_a_large_set_shows_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    rows = "".join(f"Objective {n // 5},Publish {n} posts\n" for n in range(400))
+    source = tmp_path / "big.csv"
+    source.write_text("objective,key_result\n" + rows)
+    completed = subprocess.run(
+        [sys.executable, "-m", "krcoach", "analyze", str(source), "--format", "jsonl"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0
+    assert completed.stderr == ""
+    assert len(completed.stdout.splitlines()) == 400

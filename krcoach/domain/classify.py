@@ -17,6 +17,10 @@ from krcoach.domain.text import Token
 _CLAUSE_SPLIT_RE = re.compile(r"\s*(?:;|,?\s+and\s+(?:then\s+)?|,?\s+while\s+|,?\s+with\s+|\s+&\s+|,\s+)\s*", re.I)
 _TEST_COVERAGE_RE = re.compile(r"\b(?:unit[- ]test|test|code|automated[- ]test|tests?)\s+coverage\b", re.IGNORECASE)
 _MADE_BY_BENEFICIARIES = lx.words("reviews review testimonials responses applications submissions referrals")
+_MEASURE_NOUNS = lx.words(
+    "score scores rate rates index ratio percentage proportion share nps csat ces enps latency uptime "
+    "availability time times satisfaction"
+)
 _SHARE_OF_RE = re.compile(
     r"(?:\d+(?:\.\d+)?\s*%|\b(?:percentage|percent|share|proportion|ratio|fraction|number|count|#)\b|"
     r"\b(?:all|every|each|half|most)\b)\s*(?:of\s+)?(?:(?:our|the|all|new|active|eligible|frontline|"
@@ -248,6 +252,8 @@ def _subject_verb(f: Features) -> Verdict | None:
         if lemma == word or lemma not in lx.ACTIVITY_VERBS | lx.MILESTONE_VERBS | lx.TASK_VERBS:
             continue
         subject = set(words[:index])
+        if subject & _MEASURE_NOUNS:
+            return None  # "Employee Net Promoter Score, surveyed quarterly" describes a measure
         if subject & lx.INTERNAL_PEOPLE and not subject & lx.BENEFICIARIES:
             token = f.tokens[f.start + index]
             counted = _counted_output(f, index + 1)

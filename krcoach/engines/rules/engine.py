@@ -12,6 +12,7 @@ from krcoach.engines.base import KeyResultBrief, ObjectiveBrief, ObjectiveRewrit
 from krcoach.engines.rules.library import Domain, Library, MeasurePattern, default_library
 
 ENGINE_NAME = "rules"
+MAX_PROPOSALS = 2
 FALLBACK_MEASURE = (
     "Share of [the people this work is for] who [show the change it should cause], by month: "
     "from [baseline] to [target]"
@@ -51,7 +52,7 @@ class RulesEngine:
         answer = ObjectiveRewrite()
         leading: set[str] = set()
         for key_result in objective.key_results:
-            proposals = _prefer_unused(self.propose(key_result, objective.title), leading)
+            proposals = _prefer_unused(self.propose(key_result, objective.title), leading)[:MAX_PROPOSALS]
             if proposals:
                 leading.add(_measure_only(proposals[0].text))
             answer.proposals[key_result.id] = proposals
@@ -83,7 +84,7 @@ class RulesEngine:
         time_frame = _deadline(diagnosis)
         why_kind = _WHY_BY_KIND[diagnosis.kind].format(quote=_quote(key_result.text))
         keep = " The original stays as an Action." if diagnosis.label == "action" else ""
-        choices = _choices(self._library.best(key_result.text, objective_title, limit=2))
+        choices = _choices(self._library.best(objective_title, key_result.text, limit=2))
         if not choices:
             rationale = f"{why_kind} No measure in the library fits; name who should benefit and how.{keep}"
             return [_proposal(f"{FALLBACK_MEASURE} {time_frame}", rationale, source="fallback")]
@@ -124,11 +125,9 @@ def complete_measure(text: str, diagnosis: Diagnosis) -> str | None:
 
 
 def _choices(best: list[tuple[Domain, MeasurePattern]]) -> list[tuple[str, MeasurePattern, str]]:
-    """Two measures: the first of each of the two best patterns, or two of the only one."""
-    picked = [(domain.id, pattern, pattern.measures[0]) for domain, pattern in best]
-    if len(picked) == 1 and len(best[0][1].measures) > 1:
-        domain_id, pattern, _ = picked[0]
-        picked.append((domain_id, pattern, pattern.measures[1]))
+    """Candidate measures: the best pattern's, then the runner-up's first."""
+    picked = [(best[0][0].id, best[0][1], measure) for measure in best[0][1].measures[:2]] if best else []
+    picked += [(domain.id, pattern, pattern.measures[0]) for domain, pattern in best[1:2]]
     return picked
 
 

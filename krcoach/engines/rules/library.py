@@ -48,12 +48,16 @@ class Library(BaseModel):
         """Every pattern with its domain, in library order."""
         return [(domain, pattern) for domain in self.domains for pattern in domain.patterns]
 
-    def best(self, primary: str, secondary: str = "", limit: int = 2) -> list[tuple[Domain, MeasurePattern]]:
-        """Patterns whose keywords best match the text (primary counts twice), best first."""
-        primary_terms, secondary_terms = _terms(primary), _terms(secondary)
+    def best(self, objective: str, key_result: str = "", limit: int = 2) -> list[tuple[Domain, MeasurePattern]]:
+        """Patterns whose keywords best match, best first.
+
+        The Objective's words count twice the Key Result's: a proposal must be evidence of the Objective the
+        action serves ("start from the result"), and the action's words only break ties.
+        """
+        objective_terms, key_result_terms = _terms(objective), _terms(key_result)
         scored: list[tuple[int, int, Domain, MeasurePattern]] = []
         for order, (domain, pattern) in enumerate(self.patterns()):
-            score = sum(2 * (k in primary_terms) + (k in secondary_terms) for k in pattern.keywords)
+            score = sum(2 * (k in objective_terms) + (k in key_result_terms) for k in pattern.keywords)
             if score:
                 scored.append((-score, order, domain, pattern))
         scored.sort(key=lambda item: (item[0], item[1]))
