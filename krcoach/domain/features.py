@@ -13,7 +13,7 @@ _NAME_NUMBER_PREFIXES = lx.words(
     "section article kr o q h fy g web stage step"
 )
 _NOT_TARGET_TOKENS = frozenset({"1:1s", "1-1s", "24/7", "1:1", "360"})
-_FROM_TO_RE = re.compile(r"\bfrom\s+[^\s]+.*?\bto\b", re.IGNORECASE)
+_FROM_TO_RE = re.compile(r"\bfrom\s+(?:[$€£~]?\d|\[)[^\s]*.*?\bto\b", re.IGNORECASE)
 _BASELINE_RE = re.compile(
     r"\b(?:from|up\s+from|down\s+from|currently|baseline|vs\.?|versus|compared|relative\s+to|than\s+last|"
     r"over\s+last|(?:was|is)\s+\d|yoy|year[- ]over[- ]year|month[- ]over[- ]month|today)\b|->|→",

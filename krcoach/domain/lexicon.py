@@ -13,10 +13,10 @@ def words(text: str) -> frozenset[str]:
 
 # Verbs that move a measure: with a measure they make a result ("Increase NPS from 32 to 50").
 CHANGE_VERBS = words(
-    "increase decrease reduce grow raise lower improve cut boost double triple quadruple halve lift drop shrink "
-    "shorten accelerate speed maximise maximize minimise minimize lessen elevate enhance strengthen deepen "
-    "widen broaden extend slash trim curb eliminate expand decline diminish bring drive move get push turn "
-    "optimise optimize"
+    "increase decrease reduce grow raise lower improve cut boost double triple quadruple halve lift drop "
+    "shrink shorten accelerate speed maximise maximize minimise minimize lessen elevate enhance "
+    "strengthen deepen widen broaden extend slash trim curb eliminate expand decline diminish bring drive "
+    "get push turn optimise optimize"
 )
 # Verbs that reach or win a level: result unless their object is a deliverable or a certification.
 LEVEL_VERBS = words(
@@ -24,24 +24,26 @@ LEVEL_VERBS = words(
     "retain save land book attract collect score receive obtain deliver have see register return renew"
 )
 # Keeping a level: a measure, but a health metric (KPI) unless change is wanted.
-MAINTAIN_VERBS = words("maintain keep sustain ensure preserve remain stay protect hold")
+MAINTAIN_VERBS = words("maintain keep sustain ensure preserve remain stay protect")
 # Delivering something once: a milestone.
 MILESTONE_VERBS = words(
-    "launch ship release complete finish finalise finalize migrate establish deploy implement introduce open "
-    "sign pass unveil debut kickoff kick pilot adopt integrate upgrade replace retire decommission consolidate "
-    "transition switch automate digitise digitize standardise standardize centralise centralize outsource "
-    "submit rollout roll go stand set put spin wrap deliver relaunch rebrand restructure reorganise reorganize "
-    "certify accredit inaugurate enter"
+    "launch ship release complete finish finalise finalize migrate establish deploy implement introduce "
+    "open sign pass unveil debut kickoff kick pilot adopt integrate upgrade replace retire decommission "
+    "consolidate transition switch automate digitise digitize standardise standardize centralise "
+    "centralize outsource submit rollout roll go stand set put spin wrap deliver relaunch rebrand "
+    "restructure reorganise reorganize certify accredit inaugurate enter move rewrite rework port "
+    "containerise containerize replatform re-platform"
 )
 # Doing some work: a task (or a quota when counted).
 TASK_VERBS = words(
-    "create build design redesign develop write draft define document update revise refresh revamp overhaul "
-    "rebuild refactor fix clean organise organize prepare plan research explore investigate evaluate assess "
-    "analyse analyze identify map assign align agree determine select choose procure purchase buy install "
-    "configure add remove localise localize translate produce compile measure track monitor report pay file "
-    "negotiate renegotiate formalise formalize scope prototype test setup simplify modernise modernize "
-    "consolidate hire recruit appoint onboard equip provide offer form start begin initiate conduct perform "
-    "execute review audit benchmark craft instrument embed"
+    "create build design redesign develop write draft define document update revise refresh revamp "
+    "overhaul rebuild refactor fix clean organise organize prepare plan research explore investigate "
+    "evaluate assess analyse analyze identify map assign align agree determine select choose procure "
+    "purchase buy install configure add remove localise localize translate produce compile measure track "
+    "monitor report pay file negotiate renegotiate formalise formalize scope prototype test setup "
+    "simplify modernise modernize consolidate hire recruit appoint onboard equip provide offer form start "
+    "begin initiate conduct perform execute review audit benchmark craft instrument embed rewrite rework "
+    "tag right-size rightsize harden patch restock source fill carry hand"
 )
 # Effort verbs that describe trying, not a change: a task.
 EFFORT_VERBS = words(
@@ -52,14 +54,19 @@ EFFORT_VERBS = words(
 )
 # Activities that are counted in quotas ("Conduct 20 interviews").
 ACTIVITY_VERBS = words(
-    "conduct run hold host organise organize attend send make call visit interview train survey post publish "
-    "present meet contact reach distribute deliver hire recruit onboard test perform execute facilitate "
-    "participate speak submit apply write produce create build ship launch release complete finish close "
-    "review audit mentor coach sponsor exhibit record film email pitch book schedule give plant serve "
-    "provide resolve answer respond handle process fix tweet blog demo enroll enrol run do log mail certify "
-    "pair shadow teach deliver visit"
+    "conduct run hold host organise organize attend send make call visit interview train survey post "
+    "publish present meet contact reach distribute deliver hire recruit onboard test perform execute "
+    "facilitate participate speak submit apply write produce create build ship launch release complete "
+    "finish close review audit mentor coach sponsor exhibit record film email pitch book schedule give "
+    "plant serve provide resolve answer respond handle process fix tweet blog demo enroll enrol run do "
+    "log mail certify pair shadow teach deliver visit source fill hand carry restock tag right-size patch"
 )
 BEING_VERBS = words("be become feel look sound stay")
+# First words of a cadence ("per month", "weekly"): a time frame that is not a deadline.
+CADENCE_WORDS = words(
+    "per a an each every by daily weekly fortnightly biweekly bi-weekly monthly quarterly annually annual "
+    "yearly mom qoq yoy month-over-month rolling trailing semi-annually"
+)
 # Leading words that are often nouns: "Test coverage at 80%", "Support tickets resolved within a day".
 NOUN_LIKE_LEADS = words(
     "test survey release call visit post review record hire plan design email update report support run book "
@@ -73,24 +80,26 @@ COMPOUND_HEADS = words(
 
 # Words naming a measure of a result or of performance.
 METRIC_WORDS = words(
-    "rate rates % percent percentage share proportion ratio score scores index nps csat ces enps retention "
-    "churn attrition turnover revenue revenues arr mrr acv ltv clv cac margin margins profit profitability "
-    "ebitda cost costs spend spending burn runway cash roi roas conversion conversions uptime availability "
-    "latency throughput error errors defect defects incident incidents bug bugs outage outages downtime "
-    "satisfaction rating ratings adoption usage dau mau wau signups sign-ups leads mqls mqls sqls sql mql "
-    "pipeline bookings sales orders gmv aov renewals renewal upsell expansion awareness recall sentiment "
-    "ctr bounce utilisation utilization occupancy yield waste emissions co2 carbon energy accidents "
-    "injuries absenteeism wellbeing grades proficiency readmissions readmission infections mortality "
-    "employment recidivism stockouts stock-outs accuracy complaints escalations p50 p90 p95 p99 mttr mttd "
-    "mtbf slo sla apdex velocity frequency reliability traffic visitors pageviews downloads installs "
-    "followers subscribers members donors donations funding income gross net arpu arpa nrr grr dso dpo "
-    "inventory backlog wait waiting delay delays lead-time cycle-time coverage completion attendance "
-    "repeat repurchase recommend referrals referral deals deal win-rate quota attainment headcount "
-    "diversity representation promotion promotions absence sick tenure productivity efficiency "
-    "on-time punctuality fill savings price pricing volume volumes market customers users clients patients "
-    "students learners graduates subscribers tenants residents citizens visitors buyers shoppers accounts "
-    "time times speed hours days minutes seconds ms weeks months literacy numeracy pass exits vacancies "
-    "signup activation activations active engagement contributions contributors sessions visits trials"
+    "uptake withdrawal consumption acceptance "
+    "rate rates % percent percentage share proportion ratio score scores index nps csat ces enps "
+    "retention churn attrition turnover revenue revenues arr mrr acv ltv clv cac margin margins profit "
+    "profitability ebitda cost costs spend spending burn runway cash roi roas conversion conversions "
+    "uptime availability latency throughput error errors defect defects incident incidents bug bugs "
+    "outage outages downtime satisfaction rating ratings adoption usage dau mau wau signups sign-ups "
+    "leads mqls mqls sqls sql mql pipeline bookings sales orders gmv aov renewals renewal upsell "
+    "expansion awareness recall sentiment ctr bounce utilisation utilization occupancy yield waste "
+    "emissions co2 carbon energy accidents injuries absenteeism wellbeing grades proficiency readmissions "
+    "readmission infections mortality employment recidivism stockouts stock-outs accuracy complaints "
+    "escalations p50 p90 p95 p99 mttr mttd mtbf slo sla apdex velocity frequency reliability traffic "
+    "visitors pageviews downloads installs followers subscribers members donors donations funding income "
+    "gross net arpu arpa nrr grr dso dpo inventory backlog wait waiting delay delays lead-time cycle-time "
+    "coverage completion attendance repeat repurchase recommend referrals referral deals deal win-rate "
+    "quota attainment headcount diversity representation promotion promotions absence sick tenure "
+    "productivity efficiency on-time punctuality fill savings price volume volumes market customers users "
+    "clients patients students learners graduates subscribers tenants residents citizens visitors buyers "
+    "shoppers accounts time times speed hours days minutes seconds ms weeks months literacy numeracy pass "
+    "exits vacancies signup activation activations active engagement contributions contributors sessions "
+    "visits trials"
 )
 # Multi-word measures: "time to hire", "response time", "first contact resolution".
 METRIC_PHRASES = (
@@ -125,24 +134,25 @@ METRIC_PHRASES = (
 )
 # Own outputs that make a count a quota.
 OUTPUT_NOUNS = words(
-    "interview interviews meeting meetings call calls post posts article articles blog blogs workshop workshops "
-    "webinar webinars training trainings course courses event events campaign campaigns experiment "
-    "experiments test tests demo demos newsletter newsletters email emails presentation presentations report "
-    "reports feature features release releases pr prs pull case studies study video videos podcast podcasts "
-    "episode episodes whitepaper whitepapers ebook ebooks piece pieces guide guides tutorial tutorials pitch "
-    "pitches proposal proposals audit audits review reviews survey surveys focus group groups usability "
-    "prototype prototypes pilot pilots 1:1s one-on-ones 1-1s hackathon hackathons module modules lesson "
-    "lessons class classes lecture lectures conference conferences show shows meetup meetups sprint sprints "
-    "story points task tasks ticket tickets integration integrations template templates playbook playbooks "
-    "document documents doc docs page pages landing ad ads tweet tweets press leaflet leaflets flyer flyers "
-    "door doors visit visits check-in check-ins hours session sessions outreach touchpoint touchpoints "
-    "application applications grant grants kit kits meal meals parcel parcels tree trees hire hires "
-    "engineer engineers developer developers designer designers rep reps salespeople volunteer volunteers "
-    "mentor mentors scholarship scholarships partnership partnerships item items deliverable deliverables "
-    "initiative initiatives project projects activity activities action actions recommendation "
-    "recommendations roadmap plan plans commitment commitments epic epics migration migrations bug-fixes "
-    "fixes patch patches story stories unit role roles position positions staff people employees "
-    "certification certifications"
+    "interview interviews meeting meetings call calls post posts article articles blog blogs workshop "
+    "workshops webinar webinars training trainings course courses event events campaign campaigns "
+    "experiment experiments test tests demo demos newsletter newsletters email emails presentation "
+    "presentations report reports feature features release releases pr prs pull case studies study video "
+    "videos podcast podcasts episode episodes whitepaper whitepapers ebook ebooks piece pieces guide "
+    "guides tutorial tutorials pitch pitches proposal proposals audit audits review reviews survey "
+    "surveys focus group groups usability prototype prototypes pilot pilots 1:1s one-on-ones 1-1s "
+    "hackathon hackathons module modules lesson lessons class classes lecture lectures conference "
+    "conferences show shows meetup meetups sprint sprints story points task tasks ticket tickets "
+    "integration integrations template templates playbook playbooks document documents doc docs page "
+    "pages landing ad ads tweet tweets press leaflet leaflets flyer flyers door doors visit visits "
+    "check-in check-ins hours session sessions outreach touchpoint touchpoints application applications "
+    "grant grants kit kits meal meals parcel parcels tree trees hire hires engineer engineers developer "
+    "developers designer designers rep reps salespeople volunteer volunteers mentor mentors scholarship "
+    "scholarships partnership partnerships item items deliverable deliverables initiative initiatives "
+    "project projects activity activities action actions recommendation recommendations roadmap plan "
+    "plans commitment commitments epic epics migration migrations bug-fixes fixes patch patches story "
+    "stories unit role roles position positions staff people employees certification certifications "
+    "finding findings voucher vouchers title titles laptops licences licenses"
 )
 INTERNAL_PEOPLE = words(
     "staff employee employees team teams member members manager managers leader leaders engineer engineers "
@@ -153,6 +163,7 @@ INTERNAL_PEOPLE = words(
     "csms csm pms people everyone we our tutors lecturers faculty instructors drivers technicians"
 )
 BENEFICIARIES = words(
+    "first-years freshmen undergraduates postgraduates learners "
     "customer customers user users client clients student students learner learners patient patients donor "
     "donors citizen citizens resident residents visitor visitors subscriber subscribers buyer buyers shopper "
     "shoppers participant participants graduate graduates family families child children tenant tenants "
@@ -160,10 +171,13 @@ BENEFICIARIES = words(
     "beneficiaries beneficiary guests guest readers audience households parents pupils trainees merchants "
     "sellers developers visitors prospects leads trialists trials cohort alumni youth"
 )
+# Verbs whose counted beneficiaries are a result ("Recruit 200 monthly donors", "Enrol 450 learners").
+ACQUISITION_VERBS = words("recruit enrol enroll sign register attract add win acquire gain convert")
 # Activities that a share of internal people "do" in a disguised quota ("100% of staff complete training").
 QUOTA_ACTIVITY_VERBS = words(
-    "complete attend take finish undergo receive participate hold conduct submit do log update record join "
-    "sign read watch pass train certify enrol enroll finish undertake have get use"
+    "complete attend take finish undergo receive participate hold conduct submit do log update record "
+    "join sign read watch pass train certify enrol enroll finish undertake have get use run give meet "
+    "deliver"
 )
 TRAINING_NOUNS = words(
     "training trainings course courses module modules workshop workshops certification certifications "
@@ -173,10 +187,10 @@ TRAINING_NOUNS = words(
 CERTIFICATION_WORDS = words(
     "certification certified certificate accreditation accredited compliance compliant iso soc pci hipaa "
     "gdpr fedramp approval approved license licence licensing sign-off audit inspection ofsted cqc "
-    "registration b-corp bcorp award status attestation"
+    "registration b-corp bcorp award status attestation assessment assessments accreditations inspections"
 )
 # States that say a deliverable is done: "New pricing page live by May".
-DONE_WORDS = words("live done ready operational available place signed approved launched completed")
+DONE_WORDS = words("live done ready operational available place signed approved launched completed open opened")
 DELIVERABLE_NOUNS = words(
     "website site app application feature dashboard flow portal system tool process policy programme program "
     "platform page plan strategy framework playbook roadmap version module pilot handbook board committee "

@@ -7,7 +7,7 @@ import re
 from krcoach.domain.analysis import Kind, Proposal
 from krcoach.domain.diagnosis import Diagnosis
 from krcoach.domain.guards import placeholders_in
-from krcoach.domain.lexicon import words
+from krcoach.domain.lexicon import CADENCE_WORDS, words
 from krcoach.engines.base import KeyResultBrief, ObjectiveBrief, ObjectiveRewrite
 from krcoach.engines.rules.library import Domain, Library, MeasurePattern, default_library
 
@@ -18,10 +18,6 @@ FALLBACK_MEASURE = (
     "from [baseline] to [target]"
 )
 FALLBACK_OBJECTIVE = "[Who benefits] [experience what is different] once “{title}” has worked"
-_CADENCE_WORDS = words(
-    "per a an each every daily weekly fortnightly biweekly bi-weekly monthly quarterly annually annual yearly "
-    "mom qoq yoy month-over-month rolling trailing semi-annually"
-)
 _DEADLINE_STARTS = words("by before until till through thru in during for at within over no due end this next current")
 _TO_NUMBER_RE = re.compile(r"\bto\s+(?=[$€£]?\d)", re.IGNORECASE)
 _WHY_BY_KIND = {
@@ -137,7 +133,7 @@ def _deadline(diagnosis: Diagnosis) -> str:
     if not time_frame:
         return "by [deadline]"
     first = time_frame.split()[0].lower()
-    if first in _CADENCE_WORDS:
+    if first in CADENCE_WORDS - {"by"}:
         return "by [deadline]"
     return time_frame if first in _DEADLINE_STARTS else f"by {time_frame}"
 
