@@ -20,9 +20,7 @@ from krcoach.domain.issue_codes import CATALOGUE
 from krcoach.domain.okr import SCHEMA_VERSION, OKRSet
 from krcoach.engines.registry import UnknownEngineError, build_engine
 from krcoach.evaluation.runner import run_eval
-from krcoach.formats.errors import InputError
-from krcoach.formats.readers import InputFormat, read_okr_set
-from krcoach.formats.writers import OutputFormat, render
+from krcoach.io import InputError, InputFormat, OutputFormat, read_okr_set, render
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Coach Key Results that measure results, not actions."

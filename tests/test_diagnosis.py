@@ -133,3 +133,31 @@ def test_every_issue_code_is_defined_once_in_the_catalogue() -> None:
         assert definition.code is code
         assert definition.title and definition.explanation and definition.fix
         assert isinstance(definition.scope, Scope)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Make the signup form delightful", Label.RESULT),  # a wish: vague, not a task
+        ("Share of patients seen within 4 hours: 71% → 85%", Label.RESULT),
+        ("Reduce overnight alerts for the platform team", Label.RESULT),  # lowering a burden is not a quota
+        ("Double the number of dashboards built by customers", Label.RESULT),
+        ("Churn rate of small accounts, tracked monthly", Label.RESULT),
+        ("Zero lost-time injuries this year", Label.RESULT),
+        ("Volunteers recruit 30 new households", Label.ACTION),
+        ("Customers refer 200 new accounts this quarter", Label.RESULT),
+        ("Account managers host 3 roadmap briefings per key account", Label.ACTION),
+        ("All 18 internal apps running on the new identity provider by March", Label.ACTION),
+        ("Double outbound call volume per rep", Label.ACTION),
+        ("Raise data privacy awareness across the company", Label.ACTION),
+    ],
+)
+def test_who_acts_and_what_is_counted_decide_the_label(text: str, label: Label) -> None:
+    assert diagnose(text).label is label
+
+
+def test_an_action_issue_span_covers_the_whole_group_a_share_is_of() -> None:
+    text = "100% of support agents complete the de-escalation course"
+    issue = next(i for i in diagnose(text).issues if i.code is IssueCode.ACTIVITY_PERCENTAGE)
+    assert issue.span is not None
+    assert text[issue.span.start : issue.span.end] == "100% of support agents"

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from krcoach.domain import lexicon as lx
+from krcoach.domain import phrases
 from krcoach.domain.analysis import Kind
 from krcoach.domain.features import Features, extract
 from krcoach.domain.issue_codes import IssueCode
@@ -21,19 +22,13 @@ _SHARE_OF_RE = re.compile(
     r"\s*(?:of\s+)?(?P<group>.*)",
     re.IGNORECASE,
 )
-_MADE_BY_BENEFICIARIES = lx.words("reviews review testimonials responses applications submissions referrals")
-_MEASURE_NOUNS = lx.words(
-    "score scores rate rates index ratio percentage proportion share nps csat ces enps latency uptime "
-    "availability time times satisfaction"
-)
 _COMPOUND_METRICS = lx.words(
     "time times rate rates frequency cost costs speed duration latency success failure volume coverage score "
     "quality accuracy satisfaction velocity throughput errors defects date acceptance uptake"
 )
 _NOUNISH_LEADS = lx.words("scope deploy deployment release test offer order call support lead cycle email")
-_STOP_WORDS = lx.words("from to by at within per in before until")
-_COMPARATIVE_RE = re.compile(r"\b(?:more|less|simpler|easier|faster|better|clearer|safer|cheaper|happier)\b", re.I)
-_EFFORT_PHRASES = ("raise awareness", "build awareness", "create awareness", "increase awareness of")
+_EFFORT_RE = re.compile(r"\b(?:raise|build|create|increase|spread|drive)\s+(?:\w+\s+){0,2}awareness\b", re.I)
+_MEASURING_VERBS = lx.words("measure track monitor report survey")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,21 +74,21 @@ def _is_compound_noun(f: Features) -> bool:
 def _verb_led(f: Features, lead: Token, lemma: str) -> Verdict:
     span = (lead.start, lead.end)
     obj = f.words(1)
-    if any(phrase in f.lower for phrase in _EFFORT_PHRASES):
+    if _EFFORT_RE.search(f.text) and not f.has_target:
         return Verdict(Kind.TASK, 0.75, IssueCode.TASK, span)
-    if lemma == "make" and _COMPARATIVE_RE.search(f.text) and not f.has_target:
-        return Verdict(Kind.VAGUE, 0.6, IssueCode.VAGUE_GOAL, span)
+    if lemma == "make" and not f.target_numbers and obj[:1] not in (["a"], ["an"]):
+        return Verdict(Kind.VAGUE, 0.6, IssueCode.VAGUE_GOAL, span)  # "Make onboarding delightful": a wish
     if lemma in lx.CHANGE_VERBS or lemma in lx.LEVEL_VERBS or lemma in lx.MAINTAIN_VERBS:
         return _change_or_level(f, span, lemma, obj)
     if lemma in lx.BEING_VERBS:
-        if _names_certification(obj) and not f.has_percent:
+        if phrases.names_certification(obj) and not f.has_percent:
             return Verdict(Kind.MILESTONE, 0.8, IssueCode.MILESTONE, span)
         return _measure(f, span, strong=False)
-    if _is_service_level(f, obj):
+    if phrases.is_service_level(f, obj):
         return Verdict(Kind.PERFORMANCE_MEASURE, 0.75)
-    if lemma in lx.ACQUISITION_VERBS and _counts_beneficiaries(f, 1):
+    if lemma in lx.ACQUISITION_VERBS and phrases.counts_beneficiaries(f, 1):
         return Verdict(Kind.PERFORMANCE_MEASURE, 0.7)
-    counted = _counted_output(f, 1, people_are_output=lemma not in lx.ACQUISITION_VERBS)
+    counted = phrases.counted_output(f, 1, people_are_output=lemma not in lx.ACQUISITION_VERBS)
     if counted is not None:
         code = IssueCode.ACTIVITY_PERCENTAGE if counted.text.endswith("%") else IssueCode.ACTIVITY_QUOTA
         return Verdict(Kind.ACTIVITY_QUOTA, 0.9, code, (lead.start, counted.end))
@@ -108,12 +103,12 @@ def _verb_led(f: Features, lead: Token, lemma: str) -> Verdict:
 
 def _change_or_level(f: Features, span: tuple[int, int], lemma: str, obj: list[str]) -> Verdict:
     """Increase/achieve/maintain + object: a result unless the object is a certification or own output."""
-    if lemma in lx.LEVEL_VERBS | lx.MAINTAIN_VERBS and _names_certification(obj) and not f.has_percent:
+    if lemma in lx.LEVEL_VERBS | lx.MAINTAIN_VERBS and phrases.names_certification(obj) and not f.has_percent:
         return Verdict(Kind.MILESTONE, 0.85, IssueCode.MILESTONE, span)
     quota = _disguised_quota(f, obj)
     if quota is not None:
         return quota
-    if lemma in lx.LEVEL_VERBS and not f.has_metric and _names_deliverable(obj) and not f.target_numbers:
+    if lemma in lx.LEVEL_VERBS and not f.has_metric and phrases.names_deliverable(obj) and not f.target_numbers:
         return Verdict(Kind.MILESTONE, 0.7, IssueCode.MILESTONE, span)
     if lemma in lx.MAINTAIN_VERBS and not f.has_metric and not f.has_target:
         return _done_state(f) or Verdict(Kind.VAGUE, 0.55, IssueCode.VAGUE_GOAL, span)
@@ -126,17 +121,22 @@ def _noun_led(f: Features) -> Verdict:
     coverage = _TEST_COVERAGE_RE.search(f.text)
     if coverage is not None:
         return Verdict(Kind.ACTIVITY_QUOTA, 0.7, IssueCode.ACTIVITY_QUOTA, coverage.span())
+    system_state = _system_state(f)
+    if system_state is not None:
+        return system_state
+    if first.text in {"zero", "no"} and f.has_relative_target:
+        return _measure(f, None, strong=True)  # "Zero reportable data breaches this year"
     share = _SHARE_OF_RE.search(f.text, first.start)
     internal_share = False
     if share is not None and share.start() - first.start <= 3:
-        group = _group_of(share.group("group"))
+        group = phrases.group_of(share.group("group"))
+        group_end = f.lower.find(group, share.start("group")) + len(group)
+        span = (share.start(), group_end)
         if group in lx.INTERNAL_PEOPLE:
-            if _mentions_quota_activity(f):
-                span = (share.start(), share.start("group") + len(group) + 1)
+            if phrases.mentions_quota_activity(f.lower[group_end:].split()):
                 return Verdict(Kind.ACTIVITY_QUOTA, 0.85, IssueCode.ACTIVITY_PERCENTAGE, span)
             internal_share = True
-        elif group in lx.OUTPUT_NOUNS and group not in lx.BENEFICIARIES and not _is_service_level(f, words):
-            span = (share.start(), share.start())
+        elif phrases.is_own_output(group, f.lower[group_end:]) and not phrases.is_service_level(f, words):
             return Verdict(Kind.ACTIVITY_QUOTA, 0.8, IssueCode.ACTIVITY_PERCENTAGE, span)
         else:
             return _measure(f, None, strong=True)
@@ -145,13 +145,13 @@ def _noun_led(f: Features) -> Verdict:
         return subject_verb
     if f.has_from_to or (f.has_metric and f.target_numbers):
         return _measure(f, None, strong=True)
-    if _names_certification(words) and not f.has_percent and not any(w in _MEASURE_NOUNS for w in words):
+    if phrases.names_certification(words) and not f.has_percent and not any(w in phrases.MEASURE_NOUNS for w in words):
         return Verdict(Kind.MILESTONE, 0.75, IssueCode.MILESTONE, (first.start, f.tokens[-1].end))
     if _measure_named_first(f):
         return _measure(f, None, strong=True)
     if internal_share:
         return _measure(f, None, strong=True)
-    counted = _counted_output(f, 0)
+    counted = phrases.counted_output(f, 0)
     if counted is not None and _done_participle(f) is not None and not f.has_metric_phrase:
         return Verdict(Kind.ACTIVITY_QUOTA, 0.85, IssueCode.ACTIVITY_QUOTA, (first.start, counted.end))
     done = _done_state(f)
@@ -161,9 +161,21 @@ def _noun_led(f: Features) -> Verdict:
         return _measure(f, None, strong=True)
     if f.has_time_frame and not _only_cadence(f):
         return Verdict(Kind.MILESTONE, 0.6, IssueCode.MILESTONE, (first.start, f.tokens[-1].end))
-    if _names_deliverable(words):
+    if phrases.names_deliverable(words):
         return Verdict(Kind.TASK, 0.6, IssueCode.TASK, (first.start, f.tokens[-1].end))
     return Verdict(Kind.VAGUE, 0.6, IssueCode.VAGUE_GOAL)
+
+
+def _system_state(f: Features) -> Verdict | None:
+    """'All 42 services running on Kubernetes by September', 'NetSuite go-live by 1 January': a rollout date."""
+    if f.has_from_to or not f.has_time_frame or _only_cadence(f):
+        return None
+    words = f.words(0, 7)
+    for index, word in enumerate(words[1:], start=1):
+        if word in lx.SYSTEM_STATES and words[index - 1] in lx.SYSTEM_NOUNS | lx.DELIVERABLE_NOUNS:
+            token = f.tokens[f.start + index]
+            return Verdict(Kind.MILESTONE, 0.75, IssueCode.MILESTONE, (token.start, token.end))
+    return None
 
 
 def _measure(f: Features, span: tuple[int, int] | None, *, strong: bool) -> Verdict:
@@ -188,141 +200,27 @@ def _measure_named_first(f: Features) -> bool:
     return any(opening.startswith(phrase) for phrase in ("mean", "average", "median", "time to", "net promoter"))
 
 
-def _group_of(phrase: str) -> str:
-    """Who a share is of: the last people word before the verb ("workshop participants", "account executives")."""
-    words = phrase.lower().replace(",", " ").split()[:6]
-    people: list[str] = []
-    for word in words:
-        if word in lx.BENEFICIARIES or word in lx.INTERNAL_PEOPLE:
-            people.append(word)
-        elif people:
-            break
-    if not people:
-        return words[0] if words else ""
-    last = people[-1]
-    if last not in lx.INTERNAL_PEOPLE and any(p in lx.INTERNAL_PEOPLE - lx.BENEFICIARIES for p in people):
-        return next(p for p in people if p in lx.INTERNAL_PEOPLE)  # "people leads": leads of people
-    return last
-
-
 def _disguised_quota(f: Features, obj: list[str]) -> Verdict | None:
     """'Increase the number of webinars to 8', 'Double outbound emails': a quota behind a change verb."""
     lead = f.lead
     trigger = (lead.start, lead.end) if lead is not None else None
     if _TEST_COVERAGE_RE.search(f.text) is not None:
         return Verdict(Kind.ACTIVITY_QUOTA, 0.7, IssueCode.ACTIVITY_QUOTA, trigger)
-    head = _object_head(obj)
+    if f.lead_lemma in lx.DECREASE_VERBS or phrases.made_by_beneficiaries(f.text):
+        return None  # "Reduce pages out of hours" lowers a burden; "reports created by customers" are theirs
+    head = phrases.object_head(obj)
     if head is None or head not in lx.OUTPUT_NOUNS or head in lx.BENEFICIARIES:
         return None
-    if _is_service_level(f, obj):
+    if phrases.is_service_level(f, obj):
         return None
     return Verdict(Kind.ACTIVITY_QUOTA, 0.8, IssueCode.ACTIVITY_QUOTA, trigger)
-
-
-def _object_head(obj: list[str]) -> str | None:
-    """The first output, metric or people noun of a verb's object, skipping 'the number of' and modifiers.
-
-    In a compound the last noun decides: "sales calls" counts calls, "page load time" measures time;
-    "85% of audit findings" is about findings.
-    """
-    window = obj[:9]
-    for index, word in enumerate(window):
-        following = window[index + 1] if index + 1 < len(window) else ""
-        if word in _STOP_WORDS:
-            return None
-        if word.endswith("%") and following == "of":
-            continue
-        is_output = word in lx.OUTPUT_NOUNS or word in lx.BENEFICIARIES
-        modifies = following in lx.COMPOUND_HEADS or following in lx.OUTPUT_NOUNS or following in lx.METRIC_WORDS
-        if (is_output or word in lx.METRIC_WORDS) and modifies:
-            continue
-        if is_output and any(w in _MEASURE_NOUNS for w in window[index + 1 : index + 3]):
-            return "metric"  # "ticket reopen rate"
-        if (word in lx.METRIC_WORDS and word not in {"number", "count"}) or word.endswith("%"):
-            return word if word in lx.BENEFICIARIES else "metric"
-        if is_output and index and window[index - 1] in lx.BENEFICIARIES and word in _MADE_BY_BENEFICIARIES:
-            return "metric"  # "customer reviews" are written by customers, not by us
-        if is_output:
-            return word
-    return None
-
-
-def _count_tokens(f: Features, start: int) -> list[tuple[int, Token]]:
-    """Numbers (digits or number words) among the first words from `start`, outside time frames."""
-    found: list[tuple[int, Token]] = []
-    for index, word in enumerate(f.words(start)[:6]):
-        token = f.tokens[f.start + start + index]
-        is_count = token.text[:1].isdigit() or word in lx.NUMBER_WORDS - {"double", "triple", "half", "twice"}
-        if is_count and not f.in_time_frame(token):
-            found.append((index, token))
-    return found
-
-
-def _counted_output(f: Features, start: int, *, people_are_output: bool = False) -> Token | None:
-    """A number (or percentage) counting own outputs: '20 customer interviews', '80% of the roadmap'.
-
-    After a verb (start > 0) any counted thing that is not a measure is output ("Plant 1,000 trees"),
-    and counted people are outputs too unless the verb acquires them ("Call 100 customers").
-    """
-    words = f.words(start)
-    for index, token in _count_tokens(f, start)[:1]:
-        followers = words[index + 1 : index + 6]
-        if token.text.endswith("%") and followers[:1] == ["of"]:
-            return None if any(w in lx.BENEFICIARIES for w in followers[1:5]) else token
-        people = False
-        for follower in followers:
-            if follower in lx.OUTPUT_NOUNS or follower in lx.INTERNAL_PEOPLE:
-                return token
-            if follower in lx.BENEFICIARIES:
-                people = True
-            elif follower in lx.METRIC_WORDS or follower in _STOP_WORDS or people:
-                break
-        if people:
-            return token if people_are_output else None
-        if start > 0 and not any(w in lx.METRIC_WORDS for w in followers[:3]) and not token.text.endswith("%"):
-            return token
-    return None
-
-
-def _counts_beneficiaries(f: Features, start: int) -> bool:
-    """'Recruit 200 new monthly donors': a count of people who chose to join."""
-    words = f.words(start)
-    for index, _ in _count_tokens(f, start)[:1]:
-        for follower in words[index + 1 : index + 5]:
-            if follower in lx.OUTPUT_NOUNS or follower in lx.INTERNAL_PEOPLE:
-                return False
-            if follower in lx.BENEFICIARIES:
-                return True
-    return False
-
-
-def _is_service_level(f: Features, words: list[str]) -> bool:
-    """'Resolve 90% of tickets within 24 hours': a share of demand met in time is a result."""
-    if not f.has_percent and not f.has_metric_phrase:
-        return False
-    return any(w in lx.SERVICE_LEVEL_WORDS for w in words) or "on time" in f.lower or "same day" in f.lower
-
-
-def _mentions_quota_activity(f: Features) -> bool:
-    words = f.words()
-    lemmas = [lx.lemma_of(w) for w in words]
-    if any(lemma in lx.QUOTA_ACTIVITY_VERBS for lemma in lemmas) and any(w in lx.TRAINING_NOUNS for w in words):
-        return True
-    strong = {"attend", "undergo", "complete", "hold", "train", "certify", "run", "conduct", "finish", "submit"}
-    return any(lemma in strong for lemma in lemmas)
-
-
-def _names_certification(obj: list[str]) -> bool:
-    return any(w in lx.CERTIFICATION_WORDS for w in obj)
-
-
-def _names_deliverable(words: list[str]) -> bool:
-    return any(w in lx.DELIVERABLE_NOUNS for w in words)
 
 
 def _done_participle(f: Features) -> Token | None:
     for token in f.tokens[f.start :]:
         lemma = lx.lemma_of(token.text)
+        if lemma in _MEASURING_VERBS:
+            continue  # "Ticket deflection, measured monthly" says how a measure is read
         if token.text.endswith(("ed", "en", "t")) and lemma != token.text and lemma in _DONE_VERBS:
             return token
         if token.text in lx.DONE_WORDS:
@@ -346,14 +244,18 @@ def _subject_verb(f: Features) -> Verdict | None:
             continue
         lemma = lx.lemma_of(word)
         after_people = words[index - 1] in lx.INTERNAL_PEOPLE
-        if (lemma == word and not after_people) or lemma not in lx.ACTIVITY_VERBS | lx.MILESTONE_VERBS | lx.TASK_VERBS:
+        if (lemma == word and not after_people) or lemma not in _SUBJECT_VERBS:
             continue
         subject = set(words[:index])
-        if subject & _MEASURE_NOUNS:
+        if subject & phrases.MEASURE_NOUNS:
             return None  # "Employee Net Promoter Score, surveyed quarterly" describes a measure
-        if subject & lx.INTERNAL_PEOPLE and not subject & (lx.BENEFICIARIES - lx.INTERNAL_PEOPLE):
+        head = words[index - 1]
+        if head in lx.BENEFICIARIES - lx.INTERNAL_PEOPLE:
+            return _measure(f, None, strong=True)  # "Partners close 40 new deals": who acts decides
+        staff_head = head in lx.INTERNAL_PEOPLE - lx.BENEFICIARIES
+        if staff_head or (subject & lx.INTERNAL_PEOPLE and not subject & (lx.BENEFICIARIES - lx.INTERNAL_PEOPLE)):
             token = f.tokens[f.start + index]
-            counted = _counted_output(f, index + 1, people_are_output=True)
+            counted = phrases.counted_output(f, index + 1, people_are_output=True)
             if counted is not None or f.has_percent:
                 return Verdict(Kind.ACTIVITY_QUOTA, 0.8, IssueCode.ACTIVITY_QUOTA, (token.start, token.end))
             return Verdict(Kind.TASK, 0.7, IssueCode.TASK, (token.start, token.end))
@@ -362,7 +264,14 @@ def _subject_verb(f: Features) -> Verdict | None:
 
 
 def _only_cadence(f: Features) -> bool:
-    return all(f.text[a:b].lower().split()[0] in lx.CADENCE_WORDS for a, b in f.time_frames)
+    """True when every time frame is a cadence ("monthly", "per quarter", "by month"), none a deadline."""
+    return all(_is_cadence(f.text[a:b].lower().split()) for a, b in f.time_frames)
+
+
+def _is_cadence(words: list[str]) -> bool:
+    if words[:1] == ["by"]:
+        return words[1:2] != [] and words[1].rstrip("s") in _CADENCE_UNITS
+    return words[0] in lx.CADENCE_WORDS
 
 
 def _measured_clause(text: str) -> Verdict | None:
@@ -371,12 +280,15 @@ def _measured_clause(text: str) -> Verdict | None:
     for part in parts[1:]:
         features = extract(part)
         strong_lead = features.lead_lemma in lx.CHANGE_VERBS | lx.LEVEL_VERBS
-        if not strong_lead and not _measure_named_first(features):
-            continue
+        opens_with_count = features.words(0, 1)[:1] != [] and features.words(0, 1)[0][:1].isdigit()
+        if not strong_lead and ((opens_with_count and not features.has_from_to) or not _measure_named_first(features)):
+            continue  # "… at 7, 14 and 30 days past due" lists numbers, it names no measure
         verdict = _classify_clause(features)
         if verdict.kind is Kind.PERFORMANCE_MEASURE and verdict.confidence >= 0.75:
             return Verdict(Kind.PERFORMANCE_MEASURE, 0.65)
     return None
 
 
+_CADENCE_UNITS = lx.words("day week month quarter year term cohort semester half")
+_SUBJECT_VERBS = lx.ACTIVITY_VERBS | lx.MILESTONE_VERBS | lx.TASK_VERBS | lx.EFFORT_VERBS
 _DONE_VERBS = (lx.MILESTONE_VERBS | lx.ACTIVITY_VERBS | lx.TASK_VERBS) - {"see", "have"}

@@ -98,8 +98,19 @@ def _read_lead(features: Features) -> None:
     # "Test coverage at 80%", "Sales growth", "Support tickets resolved": a noun, not a verb.
     if following in _NOUN_AFTER_AMBIGUOUS and first.text in lx.NOUN_LIKE_LEADS:
         return
+    if _names_a_noun(first.text, following):
+        return
     features.lead = first
     features.lead_lemma = lemma
+
+
+def _names_a_noun(word: str, following: str) -> bool:
+    """'Share of …', 'Partners close …', 'Reporting module …': a leading word that looks like a verb but names."""
+    if following == "of":
+        return True
+    if word.endswith("s") and word in lx.BENEFICIARIES | lx.INTERNAL_PEOPLE:
+        return True
+    return word.endswith("ing") and following in lx.DELIVERABLE_NOUNS | lx.SYSTEM_NOUNS
 
 
 def _read_measures(features: Features) -> None:

@@ -43,7 +43,7 @@ TASK_VERBS = words(
     "monitor report pay file negotiate renegotiate formalise formalize scope prototype test setup "
     "simplify modernise modernize consolidate hire recruit appoint onboard equip provide offer form start "
     "begin initiate conduct perform execute review audit benchmark craft instrument embed rewrite rework "
-    "tag right-size rightsize harden patch restock source fill carry hand"
+    "tag right-size rightsize harden patch restock source fill carry hand brief remediate qualify"
 )
 # Effort verbs that describe trying, not a change: a task.
 EFFORT_VERBS = words(
@@ -59,7 +59,8 @@ ACTIVITY_VERBS = words(
     "facilitate participate speak submit apply write produce create build ship launch release complete "
     "finish close review audit mentor coach sponsor exhibit record film email pitch book schedule give "
     "plant serve provide resolve answer respond handle process fix tweet blog demo enroll enrol run do "
-    "log mail certify pair shadow teach deliver visit source fill hand carry restock tag right-size patch"
+    "log mail certify pair shadow teach deliver visit source fill hand carry restock tag right-size patch "
+    "brief remediate"
 )
 BEING_VERBS = words("be become feel look sound stay")
 # First words of a cadence ("per month", "weekly"): a time frame that is not a deadline.
@@ -99,7 +100,7 @@ METRIC_WORDS = words(
     "clients patients students learners graduates subscribers tenants residents citizens visitors buyers "
     "shoppers accounts time times speed hours days minutes seconds ms weeks months literacy numeracy pass "
     "exits vacancies signup activation activations active engagement contributions contributors sessions "
-    "visits trials"
+    "visits trials deflection dropout dropouts registrants"
 )
 # Multi-word measures: "time to hire", "response time", "first contact resolution".
 METRIC_PHRASES = (
@@ -131,6 +132,8 @@ METRIC_PHRASES = (
     "number of active",
     "net revenue",
     "per cent",
+    "used by",
+    "adopted by",
 )
 # Own outputs that make a count a quota.
 OUTPUT_NOUNS = words(
@@ -160,7 +163,8 @@ INTERNAL_PEOPLE = words(
     "doctors clinician clinicians consultant consultants colleague colleagues hire hires supervisor "
     "supervisors workforce trainer trainers coach coaches mentor mentors executive executives designer "
     "designers squad squads salespeople sellers marketers analysts officers caseworkers advisors advisers "
-    "csms csm pms people everyone we our tutors lecturers faculty instructors drivers technicians"
+    "csms csm pms people everyone we our tutors lecturers faculty instructors drivers technicians coordinators "
+    "coordinator ward wards department departments branch branches marketing"
 )
 BENEFICIARIES = words(
     "first-years freshmen undergraduates postgraduates learners "
@@ -169,7 +173,8 @@ BENEFICIARIES = words(
     "shoppers participant participants graduate graduates family families child children tenant tenants "
     "caller callers applicant applicants candidate candidates account accounts partner partners member "
     "beneficiaries beneficiary guests guest readers audience households parents pupils trainees merchants "
-    "sellers developers visitors prospects leads trialists trials cohort alumni youth"
+    "sellers developers visitors prospects leads trialists trials cohort alumni youth registrants attendees "
+    "recipients"
 )
 # Verbs whose counted beneficiaries are a result ("Recruit 200 monthly donors", "Enrol 450 learners").
 ACQUISITION_VERBS = words("recruit enrol enroll sign register attract add win acquire gain convert")
@@ -187,7 +192,8 @@ TRAINING_NOUNS = words(
 CERTIFICATION_WORDS = words(
     "certification certified certificate accreditation accredited compliance compliant iso soc pci hipaa "
     "gdpr fedramp approval approved license licence licensing sign-off audit inspection ofsted cqc "
-    "registration b-corp bcorp award status attestation assessment assessments accreditations inspections"
+    "registration b-corp bcorp award status attestation assessment assessments accreditations inspections "
+    "readiness"
 )
 # States that say a deliverable is done: "New pricing page live by May".
 DONE_WORDS = words("live done ready operational available place signed approved launched completed open opened")
@@ -207,6 +213,17 @@ WEASEL_WORDS = words(
 )
 VANITY_WORDS = words(
     "downloads installs pageviews page-views impressions followers likes registrations hits views registered"
+)
+# Systems whose state by a date is a migration or rollout milestone ("All services running on Kubernetes").
+SYSTEM_NOUNS = words(
+    "service services system systems server servers app apps application applications workload workloads "
+    "database databases cluster clusters repository repositories repos endpoint endpoints device devices "
+    "laptops site sites checklist tool tools module modules platform platforms netsuite sap erp crm"
+)
+SYSTEM_STATES = words("running serving live hosted deployed migrated go-live rolled handling")
+# Verbs that lower something: lowering one's own outputs (pages, tickets, defects) is a result, not a quota.
+DECREASE_VERBS = words(
+    "reduce decrease lower cut halve shrink minimise minimize lessen slash trim curb eliminate diminish drop shorten"
 )
 # Signs that a proportion is a service level the customer experiences ("… within 24 hours").
 SERVICE_LEVEL_WORDS = words("within on-time same-day first-contact first-time sla slas slo")

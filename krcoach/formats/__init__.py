@@ -1,1 +1,0 @@
-"""File formats: reading OKR sets (YAML, JSON, JSON Lines, CSV, Markdown) and writing analyses."""

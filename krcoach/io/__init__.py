@@ -1,0 +1,8 @@
+"""Input and output: read OKR sets from files, render analyses for people and programs."""
+
+from krcoach.io.errors import InputError
+from krcoach.io.formats import InputFormat, detect_format
+from krcoach.io.readers import read_okr_set
+from krcoach.io.writers import OutputFormat, render
+
+__all__ = ["InputError", "InputFormat", "OutputFormat", "detect_format", "read_okr_set", "render"]

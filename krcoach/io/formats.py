@@ -1,0 +1,114 @@
+"""Input formats: which one an input is in, from its file name or, failing that, from its content."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from enum import StrEnum
+from pathlib import PurePath
+
+import yaml
+
+from krcoach.io.errors import InputError
+
+
+class InputFormat(StrEnum):
+    """The formats an OKR set can be read from."""
+
+    yaml = "yaml"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    md = "md"
+
+
+STDIN = "<stdin>"
+"""The source name of standard input."""
+
+EXTENSIONS: dict[str, InputFormat] = {
+    ".yaml": InputFormat.yaml,
+    ".yml": InputFormat.yaml,
+    ".json": InputFormat.json,
+    ".jsonl": InputFormat.jsonl,
+    ".ndjson": InputFormat.jsonl,
+    ".csv": InputFormat.csv,
+    ".md": InputFormat.md,
+    ".markdown": InputFormat.md,
+}
+"""File extensions that name their format; any other extension (.txt included) is sniffed."""
+
+SUPPORTED = ", ".join(
+    f"{fmt.value} ({' '.join(ext for ext, of in EXTENSIONS.items() if of is fmt)})" for fmt in InputFormat
+)
+"""The supported formats with their extensions, for messages."""
+
+_CSV_DELIMITERS = ",;\t"
+_YAML_KEY = re.compile(r"^objectives\s*:", re.MULTILINE)
+_MARKDOWN_HINT = re.compile(
+    r"^\s{0,3}(?:#{1,6}\s+\S|[*_]*objective\b|[-*+]\s+\S|\d+[.)]\s+\S)", re.IGNORECASE | re.MULTILINE
+)
+
+
+def detect_format(source: str, text: str) -> InputFormat:
+    """The format of ``text``: from the extension of ``source`` when it names one, else by sniffing."""
+    if source != STDIN and (known := EXTENSIONS.get(PurePath(source).suffix.lower())):
+        return known
+    sniffed = sniff_format(text)
+    if sniffed is None:
+        raise InputError(
+            source, None, f"cannot tell the format of the input; supported formats: {SUPPORTED}; give one explicitly"
+        )
+    return sniffed
+
+
+def sniff_format(text: str) -> InputFormat | None:
+    """Guess the format from the content alone; None when nothing fits."""
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        return _sniff_json(stripped)
+    if _YAML_KEY.search(text) or _is_yaml_objective_list(text):
+        return InputFormat.yaml
+    header = stripped.partition("\n")[0]
+    cells = next(csv.reader([header], csv_dialect(header)), [])
+    if {"objective", "key_result"} <= {header_key(cell) for cell in cells}:
+        return InputFormat.csv
+    if _MARKDOWN_HINT.search(text):
+        return InputFormat.md
+    return None
+
+
+def header_key(name: str) -> str:
+    """A CSV header cell as a column key: trimmed, lower case, spaces and hyphens as underscores."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def csv_dialect(header: str) -> type[csv.Dialect]:
+    """The CSV dialect of a file whose header line is ``header``: comma, semicolon or tab separated."""
+    try:
+        return csv.Sniffer().sniff(header, _CSV_DELIMITERS)
+    except csv.Error:
+        return csv.excel
+
+
+def _sniff_json(text: str) -> InputFormat:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        lines = [line for line in text.splitlines() if line.strip()]
+        many_objects = len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines)
+        return InputFormat.jsonl if many_objects else InputFormat.json
+    return InputFormat.jsonl if isinstance(value, dict) and "key_result" in value else InputFormat.json
+
+
+def _is_yaml_objective_list(text: str) -> bool:
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return False
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and isinstance(value[0], dict)
+        and bool({"title", "objective", "key_results"} & set(value[0]))
+    )

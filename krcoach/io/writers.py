@@ -1,0 +1,146 @@
+"""Render a SetAnalysis as JSON, JSON Lines, CSV or a Markdown report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from krcoach.domain.analysis import KeyResultAnalysis, Kind, ObjectiveAnalysis, SetAnalysis
+from krcoach.domain.issue_codes import CATALOGUE, IssueCode
+
+__all__ = ["OutputFormat", "render"]
+
+
+class OutputFormat(StrEnum):
+    """The formats an analysis can be written in."""
+
+    json = "json"
+    jsonl = "jsonl"
+    md = "md"
+    csv = "csv"
+
+
+CSV_COLUMNS = (
+    "objective_id",
+    "objective",
+    "id",
+    "key_result",
+    "label",
+    "kind",
+    "confidence",
+    "issues",
+    "proposal",
+    "placeholders",
+)
+"""The columns of the CSV output, in order."""
+
+_JSONL_FIELDS = ("text", "label", "kind", "confidence", "needs_work", "time_frame", "issues", "proposals")
+_VERDICTS = {
+    Kind.MILESTONE: "Action (milestone)",
+    Kind.ACTIVITY_QUOTA: "Action (activity quota)",
+    Kind.TASK: "Action (task)",
+    Kind.PERFORMANCE_MEASURE: "Result",
+    Kind.MEASURE_WITHOUT_TARGET: "Result (no target yet)",
+    Kind.VAGUE: "Vague",
+}
+
+
+def render(analysis: SetAnalysis, fmt: OutputFormat) -> str:
+    """The analysis as text in ``fmt``, ending with a newline."""
+    return _RENDERERS[OutputFormat(fmt)](analysis)
+
+
+def _rows(analysis: SetAnalysis) -> Iterator[tuple[ObjectiveAnalysis, KeyResultAnalysis]]:
+    """Every Key Result with its Objective, in input order."""
+    for objective in analysis.objectives:
+        for key_result in objective.key_results:
+            yield objective, key_result
+
+
+def _json(analysis: SetAnalysis) -> str:
+    return analysis.model_dump_json(indent=2) + "\n"
+
+
+def _jsonl(analysis: SetAnalysis) -> str:
+    lines = []
+    for objective, key_result in _rows(analysis):
+        dumped = key_result.model_dump(mode="json", include=set(_JSONL_FIELDS))
+        record: dict[str, Any] = {
+            "id": key_result.id,
+            "objective_id": key_result.objective_id,
+            "objective": objective.title,
+            **{name: dumped[name] for name in _JSONL_FIELDS},
+        }
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(lines)
+
+
+def _csv(analysis: SetAnalysis) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for objective, key_result in _rows(analysis):
+        proposal = key_result.proposals[0] if key_result.proposals else None
+        writer.writerow(
+            [
+                key_result.objective_id,
+                objective.title,
+                key_result.id,
+                key_result.text,
+                key_result.label.value,
+                key_result.kind.value,
+                f"{key_result.confidence:.2f}",
+                ";".join(issue.code.value for issue in key_result.issues),
+                proposal.text if proposal else "",
+                " ".join(proposal.placeholders) if proposal else "",
+            ]
+        )
+    return out.getvalue()
+
+
+def _markdown(analysis: SetAnalysis) -> str:
+    text = _template().render(analysis=analysis, verdict=_verdict, title_of=_title_of, cell=_cell)
+    return text.rstrip("\n") + "\n"
+
+
+@cache
+def _template() -> jinja2.Template:
+    """The report template (krcoach/templates/report.md.j2)."""
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("krcoach", "templates"),
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return environment.get_template("report.md.j2")
+
+
+def _verdict(key_result: KeyResultAnalysis) -> str:
+    """The diagnosis in words: "Action (milestone)", "Result", "Result (no target yet)" …"""
+    return _VERDICTS[key_result.kind]
+
+
+def _title_of(code: IssueCode) -> str:
+    """The human title of an issue code."""
+    return CATALOGUE[code].title
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: pipes escaped, on one line."""
+    return " ".join(text.replace("|", "\\|").split())
+
+
+_RENDERERS: dict[OutputFormat, Callable[[SetAnalysis], str]] = {
+    OutputFormat.json: _json,
+    OutputFormat.jsonl: _jsonl,
+    OutputFormat.csv: _csv,
+    OutputFormat.md: _markdown,
+}
