@@ -45,6 +45,16 @@ def test_every_action_gets_a_result_proposal_and_is_kept_as_a_linked_action() ->
     assert okra.key_results[2].text == nps.text and okra.key_results[2].origin == "original"
 
 
+def test_the_okra_view_carries_the_result_style_objective_in_place_of_a_project_title() -> None:
+    analysis = Coach().analyze_now(DRAFT)
+    project, result = analysis.objectives
+    assert project.project_style and project.suggestion
+    assert analysis.okra[0].title == project.suggestion
+    assert analysis.okra[0].replaces_title == "Redesign the onboarding experience"
+    assert not result.project_style
+    assert (analysis.okra[1].title, analysis.okra[1].replaces_title) == ("Customers stay with us", None)
+
+
 def test_planned_actions_from_the_input_are_kept_and_linked_to_the_objectives_key_results() -> None:
     okra = Coach().analyze_now(DRAFT).okra[0]
     planned = [a for a in okra.actions if a.from_key_result is None]

@@ -150,7 +150,10 @@ class OkraObjective(BaseModel):
     """Objective → result Key Results → Actions."""
 
     id: str
-    title: str
+    title: Annotated[str, Field(description="The result-style suggestion when the Objective read as a project.")]
+    replaces_title: Annotated[
+        str | None, Field(default=None, description="The original title, when a suggestion replaced it.")
+    ] = None
     key_results: list[OkraKeyResult] = Field(default_factory=list)
     actions: list[OkraAction] = Field(default_factory=list)
 

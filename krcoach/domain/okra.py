@@ -43,7 +43,16 @@ def assemble(objectives: Sequence[ObjectiveAnalysis], planned_actions: Sequence[
         actions.extend(
             OkraAction(id=f"{objective.id}.A{n}", text=text, moves=kept_ids) for n, text in enumerate(planned, 1)
         )
-        view.append(OkraObjective(id=objective.id, title=objective.title, key_results=key_results, actions=actions))
+        suggested = objective.suggestion if objective.project_style else None
+        view.append(
+            OkraObjective(
+                id=objective.id,
+                title=suggested or objective.title,
+                replaces_title=objective.title if suggested else None,
+                key_results=key_results,
+                actions=actions,
+            )
+        )
     return view
 
 
