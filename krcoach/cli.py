@@ -21,6 +21,7 @@ from krcoach.domain.okr import SCHEMA_VERSION, OKRSet
 from krcoach.engines.registry import UnknownEngineError, build_engine
 from krcoach.evaluation.runner import run_eval
 from krcoach.io import InputError, InputFormat, OutputFormat, read_okr_set, render
+from krcoach.llm.errors import ConfigurationError
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Coach Key Results that measure results, not actions."
@@ -123,12 +124,15 @@ def _run(okr_set: OKRSet, engine_name: str | None) -> SetAnalysis:
         _fail(str(error))
     coach = Coach(engine, concurrency=settings.concurrency)
     total = sum(len(o.key_results) for o in okr_set.objectives)
-    if total < settings.progress_threshold or not stderr.is_terminal:
-        return coach.analyze_now(okr_set)
-    columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=stderr, transient=True) as bar:
-        task = bar.add_task("analyse", total=total)
-        return coach.analyze_now(okr_set, progress=lambda n: bar.advance(task, n))
+    try:
+        if total < settings.progress_threshold or not stderr.is_terminal:
+            return coach.analyze_now(okr_set)
+        columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=stderr, transient=True) as bar:
+            task = bar.add_task("analyse", total=total)
+            return coach.analyze_now(okr_set, progress=lambda n: bar.advance(task, n))
+    except ConfigurationError as error:
+        _fail(f"model configuration: {error}")
 
 
 def _print_key_result(kr: KeyResultAnalysis, analysis: SetAnalysis) -> None:

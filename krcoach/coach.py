@@ -37,7 +37,7 @@ class Coach:
     def __init__(self, engine: RewriteEngine | None = None, *, concurrency: int = 4) -> None:
         self._fallback = RulesEngine()
         self._engine: RewriteEngine = engine or self._fallback
-        self._limit = asyncio.Semaphore(max(1, concurrency))
+        self._concurrency = max(1, concurrency)
 
     @property
     def engine_name(self) -> str:
@@ -46,14 +46,22 @@ class Coach:
 
     async def analyze(self, okr_set: OKRSet, *, progress: Progress | None = None) -> SetAnalysis:
         """Analyse a whole set. Objectives are rewritten concurrently, within the concurrency limit."""
-        tasks = [self._analyze_objective(objective, progress) for objective in okr_set.objectives]
+        limit = asyncio.Semaphore(self._concurrency)  # per run: a semaphore belongs to one event loop
+        tasks = [self._analyze_objective(objective, limit, progress) for objective in okr_set.objectives]
         results = await asyncio.gather(*tasks)
         objectives = [analysis for analysis, _, _ in results]
         usage = _total_usage([rewrite.usage for _, rewrite, _ in results])
         set_issues = [issue for _, _, issues in results for issue in issues]
         return SetAnalysis(
             name=okr_set.name,
-            meta=AnalysisMeta(engine=self._engine.name, krcoach_version=__version__, usage=usage),
+            meta=AnalysisMeta(
+                engine=self._engine.name,
+                model=self._engine.info.model,
+                prompt_version=self._engine.info.prompt_version,
+                prompt_hash=self._engine.info.prompt_hash,
+                krcoach_version=__version__,
+                usage=usage,
+            ),
             summary=_summary(objectives),
             objectives=objectives,
             issues=set_issues,
@@ -65,14 +73,14 @@ class Coach:
         return asyncio.run(self.analyze(okr_set, progress=progress))
 
     async def _analyze_objective(
-        self, objective: Objective, progress: Progress | None
+        self, objective: Objective, limit: asyncio.Semaphore, progress: Progress | None
     ) -> tuple[ObjectiveAnalysis, ObjectiveRewrite, list[SetIssue]]:
         diagnoses = [diagnose(kr.text) for kr in objective.key_results]
         trigger = project_trigger(objective.title)
         brief = objective_brief(objective, diagnoses)
         rewrite = ObjectiveRewrite()
         if brief.key_results or brief.project_style:
-            async with self._limit:
+            async with limit:
                 rewrite = await self._engine.rewrite(brief)
         key_results = [
             self._key_result_analysis(objective, brief, rewrite, KeyResultBrief(kr.id, kr.text, d))
@@ -102,14 +110,15 @@ class Coach:
         kr_id, text, diagnosis = key_result.id, key_result.text, key_result.diagnosis
         errors = list(rewrite.errors.get(kr_id, []))
         proposals: list[Proposal] = []
+        fallback = False
         if diagnosis.needs_work:
             sources = (text, objective.title, *brief.context)
             proposals, rejected = _checked(rewrite.proposals.get(kr_id, []), sources)
             errors.extend(rejected)
             if not proposals and self._engine is not self._fallback:
-                fallback = self._fallback.propose(key_result, objective.title)
-                proposals, rejected = _checked(fallback, sources)
+                proposals, rejected = _checked(self._fallback.propose(key_result, objective.title), sources)
                 errors.extend(rejected)
+                fallback = bool(proposals)
             if not proposals and diagnosis.label is Label.ACTION:
                 errors.append("no result-based proposal passed the checks")
         return KeyResultAnalysis(
@@ -124,6 +133,7 @@ class Coach:
             issues=list(diagnosis.issues),
             proposals=proposals,
             errors=errors,
+            fallback=fallback,
         )
 
 
@@ -178,4 +188,6 @@ def _total_usage(usages: Sequence[Usage]) -> Usage:
         prompt_tokens=sum(u.prompt_tokens for u in usages),
         completion_tokens=sum(u.completion_tokens for u in usages),
         latency_ms=sum(u.latency_ms for u in usages),
+        reasks=sum(u.reasks for u in usages),
+        cache_hits=sum(u.cache_hits for u in usages),
     )

@@ -3,24 +3,60 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Literal
 
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-EngineName = Literal["rules"]
+EngineName = Literal["auto", "rules", "llm"]
+OutputModeName = Literal["json_schema", "json_object", "prompt"]
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 
 class Settings(BaseSettings):
     """krcoach's configuration. With nothing set, everything runs offline on the rules engine."""
 
-    model_config = SettingsConfigDict(env_prefix="KRCOACH_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="KRCOACH_", env_file=".env", extra="ignore", populate_by_name=True)
 
-    engine: EngineName = "rules"
-    """Which engine writes proposals. `rules` is the offline default."""
-    concurrency: int = 4
-    """How many Objectives are rewritten at once."""
+    engine: EngineName = "auto"
+    """`auto`: the model when an endpoint or API key is configured, else `rules` (offline)."""
+    concurrency: int = Field(default=4, ge=1, le=256)
+    """How many Objectives are rewritten at once (one model call each)."""
     progress_threshold: int = 200
     """Show a progress bar (on a terminal) for sets with at least this many Key Results."""
+
+    llm_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("KRCOACH_LLM_BASE_URL", "OPENAI_BASE_URL")
+    )
+    """Any OpenAI-compatible endpoint, e.g. `http://127.0.0.1:8080/v1`; unset means api.openai.com."""
+    llm_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("KRCOACH_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_model: str = "gpt-4o-mini"
+    llm_output_mode: OutputModeName = "json_schema"
+    """How the reply's shape is enforced: `json_schema` (OpenAI, Azure, vLLM, Ollama), `json_object` with a
+    schema (llama-cpp-python's server), or `prompt` (instructions in the prompt, then validation)."""
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    """Timeout of one model call."""
+    llm_deadline_s: float = Field(default=180.0, gt=0)
+    """Overall time for one Objective, retries and re-asks included."""
+    llm_max_retries: int = Field(default=4, ge=0, le=20)
+    """Transport retries (429, 5xx, timeouts, connection errors) per call."""
+    llm_retry_base_delay_s: float = Field(default=0.5, gt=0)
+    """First backoff step; later ones grow exponentially, with jitter, up to 20 s."""
+    llm_max_reasks: int = Field(default=2, ge=0, le=5)
+    """Re-asks with the concrete errors when a reply is invalid or fails the checks."""
+    llm_max_tokens: int = Field(default=1200, ge=16)
+    llm_temperature: float = Field(default=0.2, ge=0, le=2)
+    llm_cache: str = "memory"
+    """`memory`, `off`, or a path to an SQLite file."""
+    prompts_dir: Path = PROMPTS_DIR
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when an endpoint or an API key says a model should answer."""
+        return self.llm_base_url is not None or self.llm_api_key is not None
 
 
 @cache

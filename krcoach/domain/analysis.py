@@ -98,7 +98,13 @@ class KeyResultAnalysis(BaseModel):
     time_frame: Annotated[str | None, Field(default=None, description="Deadline or cadence found.")] = None
     issues: list[Issue] = Field(default_factory=list)
     proposals: list[Proposal] = Field(default_factory=list)
-    errors: list[str] = Field(default_factory=list, description="Why no proposal could be made, if so.")
+    errors: list[str] = Field(
+        default_factory=list, description="What went wrong on the way: dropped proposals, failed model calls."
+    )
+    fallback: bool = Field(
+        default=False,
+        description="True when the configured engine gave no usable proposal and the offline engine's are shown.",
+    )
 
 
 class ObjectiveAnalysis(BaseModel):
@@ -165,14 +171,17 @@ class Usage(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     latency_ms: float = 0.0
+    reasks: int = Field(default=0, description="Calls that re-asked the model with the errors of its last reply.")
+    cache_hits: int = Field(default=0, description="Objectives answered from the cache without a model call.")
 
 
 class AnalysisMeta(BaseModel):
     """Which engine answered, with what, and what it cost."""
 
     engine: Annotated[str, Field(description="Engine that produced the proposals, e.g. 'rules'.")]
-    model: str | None = None
-    prompt_version: str | None = None
+    model: Annotated[str | None, Field(description="Model name, when a model engine answered.")] = None
+    prompt_version: Annotated[str | None, Field(description="Prompt template name@version.")] = None
+    prompt_hash: Annotated[str | None, Field(description="sha256 prefix of the rendered prompt template.")] = None
     krcoach_version: str
     usage: Usage = Field(default_factory=Usage)
 

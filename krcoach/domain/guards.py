@@ -38,6 +38,8 @@ def proposal_problems(proposal: str, *sources: str) -> list[str]:
     diagnosis = diagnose(proposal)
     if diagnosis.label is not Label.RESULT:
         problems.append(f"the rewrite is still an action ({diagnosis.kind.value})")
+    if diagnosis.label is Label.RESULT and not diagnosis.features.has_target and not placeholders_in(proposal):
+        problems.append("the rewrite states no target: write [baseline] and [target] where the numbers are unknown")
     invented = invented_numbers(proposal, *sources)
     if invented:
         problems.append("the rewrite contains numbers not in the input: " + ", ".join(sorted(invented)))

@@ -40,12 +40,26 @@ class ObjectiveRewrite:
     usage: Usage = field(default_factory=Usage)
 
 
+@dataclass(frozen=True, slots=True)
+class EngineInfo:
+    """What an engine reports about itself in every answer's metadata."""
+
+    model: str | None = None
+    prompt_version: str | None = None
+    prompt_hash: str | None = None
+
+
 class RewriteEngine(Protocol):
     """Anything that proposes result-based rewrites for an Objective's Key Results."""
 
     @property
     def name(self) -> str:
         """Short name reported in every answer ('rules', 'llm:<model>')."""
+        ...
+
+    @property
+    def info(self) -> EngineInfo:
+        """Model and prompt details for the metadata (empty for engines without a model)."""
         ...
 
     async def rewrite(self, objective: ObjectiveBrief) -> ObjectiveRewrite:

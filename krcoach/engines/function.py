@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from krcoach.engines.base import ObjectiveBrief, ObjectiveRewrite
+from krcoach.engines.base import EngineInfo, ObjectiveBrief, ObjectiveRewrite
 
 RewriteFunction = Callable[[ObjectiveBrief], ObjectiveRewrite]
 
@@ -21,6 +21,11 @@ class FunctionEngine:
     def name(self) -> str:
         """The name given at construction."""
         return self._name
+
+    @property
+    def info(self) -> EngineInfo:
+        """No model behind a function."""
+        return EngineInfo()
 
     async def rewrite(self, objective: ObjectiveBrief) -> ObjectiveRewrite:
         """Record the brief and return the function's answer."""

@@ -1,21 +1,57 @@
-"""Choosing an engine by name: the one place that knows which engines exist."""
+"""Choosing an engine by name: the one place that knows which engines exist and how to build them."""
 
 from __future__ import annotations
 
 from krcoach.config import Settings
 from krcoach.engines.base import RewriteEngine
+from krcoach.engines.llm import LLMEngine
 from krcoach.engines.rules import RulesEngine
+from krcoach.llm.cache import open_cache
+from krcoach.llm.profiles import profile_for
+from krcoach.llm.prompts import load_prompt
+from krcoach.llm.retry import RateLimitGate, RetryingTransport, RetryPolicy
+from krcoach.llm.structured import StructuredCaller
+from krcoach.llm.transport import ChatTransport, OpenAITransport
 
-ENGINE_NAMES = ("rules",)
+ENGINE_NAMES = ("auto", "rules", "llm")
 
 
 class UnknownEngineError(ValueError):
     """The engine name is not one krcoach has."""
 
 
-def build_engine(name: str | None, settings: Settings) -> RewriteEngine:
-    """The engine called `name`, or the configured one when `name` is None."""
+def build_engine(name: str | None, settings: Settings, transport: ChatTransport | None = None) -> RewriteEngine:
+    """The engine called `name`, or the configured one when `name` is None.
+
+    `auto` (the default) is the model engine when an endpoint or API key is configured, else `rules`.
+    `transport` replaces the HTTP transport (tests); retries are still applied around it.
+    """
     chosen = name or settings.engine
+    if chosen == "auto":
+        chosen = "llm" if settings.llm_configured or transport is not None else "rules"
     if chosen == "rules":
         return RulesEngine()
+    if chosen == "llm":
+        return build_llm_engine(settings, transport)
     raise UnknownEngineError(f"unknown engine {chosen!r}; choose one of: {', '.join(ENGINE_NAMES)}")
+
+
+def build_llm_engine(settings: Settings, transport: ChatTransport | None = None) -> LLMEngine:
+    """The model engine as the settings describe it: endpoint, output mode, retries, re-asks, cache."""
+    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    inner = transport or OpenAITransport(base_url=settings.llm_base_url, api_key=api_key)
+    retrying = RetryingTransport(
+        inner, RetryPolicy(settings.llm_max_retries, settings.llm_retry_base_delay_s), RateLimitGate()
+    )
+    caller = StructuredCaller(
+        transport=retrying,
+        model=settings.llm_model,
+        max_reasks=settings.llm_max_reasks,
+        max_tokens=settings.llm_max_tokens,
+        temperature=settings.llm_temperature,
+        timeout_s=settings.llm_timeout_s,
+        deadline_s=settings.llm_deadline_s,
+    )
+    return LLMEngine(
+        caller, profile_for(settings.llm_output_mode), load_prompt(settings.prompts_dir), open_cache(settings.llm_cache)
+    )

@@ -8,7 +8,7 @@ from krcoach.domain.analysis import Kind, Proposal
 from krcoach.domain.diagnosis import Diagnosis
 from krcoach.domain.guards import placeholders_in
 from krcoach.domain.lexicon import CADENCE_WORDS, words
-from krcoach.engines.base import KeyResultBrief, ObjectiveBrief, ObjectiveRewrite
+from krcoach.engines.base import EngineInfo, KeyResultBrief, ObjectiveBrief, ObjectiveRewrite
 from krcoach.engines.rules.library import Domain, Library, MeasurePattern, default_library
 
 ENGINE_NAME = "rules"
@@ -38,6 +38,11 @@ class RulesEngine:
     def name(self) -> str:
         """Always 'rules'."""
         return ENGINE_NAME
+
+    @property
+    def info(self) -> EngineInfo:
+        """The rules engine has no model and no prompt."""
+        return EngineInfo()
 
     async def rewrite(self, objective: ObjectiveBrief) -> ObjectiveRewrite:
         """Proposals for every Key Result in the brief and, for a project-style Objective, a suggestion."""

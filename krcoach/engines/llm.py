@@ -1,0 +1,159 @@
+"""The model engine: one call per Objective, the reply validated against a schema and checked like any proposal."""
+
+from __future__ import annotations
+
+import json
+
+from krcoach.domain.analysis import Proposal, Usage
+from krcoach.domain.diagnosis import Diagnosis
+from krcoach.domain.guards import invented_numbers, placeholders_in, proposal_problems
+from krcoach.domain.text import numbers_in
+from krcoach.engines.base import EngineInfo, ObjectiveBrief, ObjectiveRewrite
+from krcoach.llm.cache import NoCache, ReplyCache, cache_key
+from krcoach.llm.errors import ConfigurationError, LLMError
+from krcoach.llm.profiles import Profile
+from krcoach.llm.prompts import PromptTemplate, RenderedPrompt
+from krcoach.llm.reply import RewriteReply, reply_schema
+from krcoach.llm.structured import Outcome, StructuredCaller
+
+
+class LLMEngine:
+    """Proposes rewrites through any OpenAI-compatible model; what fails the checks is left to the fallback."""
+
+    def __init__(
+        self, caller: StructuredCaller, profile: Profile, prompt: PromptTemplate, cache: ReplyCache | None = None
+    ) -> None:
+        self._caller = caller
+        self._profile = profile
+        self._prompt = prompt
+        self._cache = cache or NoCache()
+        self._schema = reply_schema()
+        self._info = EngineInfo(model=caller.model, prompt_version=prompt.version, prompt_hash=self._render_hash())
+
+    @property
+    def name(self) -> str:
+        """'llm:<model>'."""
+        return f"llm:{self._caller.model}"
+
+    @property
+    def info(self) -> EngineInfo:
+        """The model, the prompt version and the hash of the rendered template."""
+        return self._info
+
+    async def rewrite(self, objective: ObjectiveBrief) -> ObjectiveRewrite:
+        """Ask once for the whole Objective (re-asking with the errors), keep the proposals that pass."""
+        prompt = self._render(objective)
+        key = cache_key(self._caller.model, prompt.version, prompt.template_hash, self._profile.mode, prompt.messages)
+        cached = await self._cache.get(key)
+        if cached is not None:
+            reply = RewriteReply.model_validate_json(cached)
+            return self._rewrite_from(objective, reply, _problems(objective, reply), Usage(cache_hits=1))
+        outcome: Outcome[RewriteReply] = Outcome()
+        try:
+            await self._caller.ask(
+                prompt.messages,
+                RewriteReply,
+                self._profile.response_format("rewrite_reply", self._schema),
+                check=lambda reply: _problems(objective, reply),
+                outcome=outcome,
+            )
+        except ConfigurationError:
+            raise
+        except LLMError as error:
+            reason = f"model call failed ({type(error).__name__}: {error})"
+            return ObjectiveRewrite(errors={kr.id: [reason] for kr in objective.key_results}, usage=_usage(outcome))
+        if outcome.value is not None and not outcome.problems and outcome.raw is not None:
+            await self._cache.put(key, outcome.value.model_dump_json())
+        if outcome.value is None:
+            reason = "no valid reply after re-asking: " + "; ".join(outcome.problems)[:300]
+            return ObjectiveRewrite(errors={kr.id: [reason] for kr in objective.key_results}, usage=_usage(outcome))
+        return self._rewrite_from(objective, outcome.value, outcome.problems, _usage(outcome))
+
+    def _render(self, objective: ObjectiveBrief) -> RenderedPrompt:
+        draft = {
+            "objective": objective.title,
+            "reads_as_project": objective.project_style,
+            "key_results": [
+                {"id": kr.id, "text": kr.text, "diagnosis": _diagnosis_line(kr.diagnosis)}
+                for kr in objective.key_results
+            ],
+        }
+        numbers = sorted(numbers_in(" ".join([objective.title, *objective.context])))
+        schema = json.dumps(self._schema) if self._profile.schema_in_prompt else None
+        ids = [kr.id for kr in objective.key_results]
+        return self._prompt.render(draft=draft, ids=ids, numbers=numbers, schema=schema)
+
+    def _render_hash(self) -> str:
+        schema = json.dumps(self._schema) if self._profile.schema_in_prompt else None
+        return self._prompt.render(draft={}, ids=[], numbers=[], schema=schema).template_hash
+
+    def _rewrite_from(
+        self, objective: ObjectiveBrief, reply: RewriteReply, problems: list[str], usage: Usage
+    ) -> ObjectiveRewrite:
+        sources = _sources(objective)
+        rewrite = ObjectiveRewrite(usage=usage)
+        given = {kr.id for kr in objective.key_results}
+        for entry in reply.key_results:
+            if entry.id not in given:
+                continue
+            for proposal in entry.proposals:
+                if proposal_problems(proposal.text, *sources):
+                    continue
+                rewrite.proposals.setdefault(entry.id, []).append(
+                    Proposal(
+                        text=proposal.text,
+                        rationale=proposal.rationale,
+                        placeholders=placeholders_in(proposal.text),
+                        engine=self.name,
+                        source=self._prompt.version,
+                    )
+                )
+        for kr in objective.key_results:
+            if kr.id not in rewrite.proposals:
+                mine = [p for p in problems if p.startswith(kr.id)] or problems
+                rewrite.errors[kr.id] = ["the model's proposals failed the checks: " + "; ".join(mine)[:400]]
+        suggestion = reply.objective_suggestion
+        if objective.project_style and suggestion and not invented_numbers(suggestion, *sources):
+            rewrite.suggestion = suggestion.strip()
+        return rewrite
+
+
+def _problems(objective: ObjectiveBrief, reply: RewriteReply) -> list[str]:
+    """Everything wrong with a schema-valid reply, written so the model can fix it."""
+    sources = _sources(objective)
+    expected = [kr.id for kr in objective.key_results]
+    answered = [entry.id for entry in reply.key_results]
+    problems = [f"{kr_id}: missing; answer for every id" for kr_id in expected if kr_id not in answered]
+    problems += [
+        f"{kr_id}: not an id in the draft; use only {', '.join(expected)}"
+        for kr_id in answered
+        if kr_id not in expected
+    ]
+    problems += [f"{kr_id}: answered more than once" for kr_id in set(answered) if answered.count(kr_id) > 1]
+    for entry in reply.key_results:
+        for number, proposal in enumerate(entry.proposals, 1):
+            for problem in proposal_problems(proposal.text, *sources):
+                problems.append(f"{entry.id} proposal {number} ({proposal.text[:80]!r}): {problem}")
+    suggestion = reply.objective_suggestion or ""
+    if invented_numbers(suggestion, *sources):
+        problems.append("objective_suggestion: contains numbers that are not in the draft")
+    return problems
+
+
+def _sources(objective: ObjectiveBrief) -> tuple[str, ...]:
+    return (objective.title, *objective.context, *(kr.text for kr in objective.key_results))
+
+
+def _diagnosis_line(diagnosis: Diagnosis) -> str:
+    first = diagnosis.issues[0].message if diagnosis.issues else ""
+    return f"{diagnosis.label.value} ({diagnosis.kind.value}): {first}".rstrip(": ")
+
+
+def _usage(outcome: Outcome[RewriteReply]) -> Usage:
+    return Usage(
+        calls=outcome.calls,
+        prompt_tokens=outcome.prompt_tokens,
+        completion_tokens=outcome.completion_tokens,
+        latency_ms=outcome.latency_ms,
+        reasks=outcome.reasks,
+    )

@@ -1,0 +1,60 @@
+"""Prompt templates as files (`prompts/<name>/`): jinja2, versioned, hashed into every answer's metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from krcoach.llm.transport import Message
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPrompt:
+    """The messages of one call, with the template's version and the hash of its fixed part."""
+
+    messages: list[Message]
+    version: str
+    template_hash: str
+    """sha256 (12 hex) of the rendered system prompt and examples: what changes replies besides the data."""
+
+
+class PromptTemplate:
+    """A prompt folder: `prompt.yaml` (name, version), `system.j2`, `user.j2`, `examples.yaml`."""
+
+    def __init__(self, folder: Path) -> None:
+        meta = yaml.safe_load((folder / "prompt.yaml").read_text(encoding="utf-8"))
+        self.version = f"{meta['name']}@{meta['version']}"
+        self._examples: list[dict[str, Any]] = yaml.safe_load((folder / "examples.yaml").read_text(encoding="utf-8"))
+        environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(folder),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=False,
+        )
+        environment.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
+        self._system = environment.get_template("system.j2")
+        self._user = environment.get_template("user.j2")
+
+    def render(
+        self, *, draft: dict[str, Any], ids: list[str], numbers: list[str], schema: str | None
+    ) -> RenderedPrompt:
+        """The system and user messages for one draft; `schema` is given when the prompt must carry it."""
+        system = self._system.render(schema_in_prompt=schema is not None, schema=schema or "")
+        user = self._user.render(examples=self._examples, draft=draft, ids=ids, numbers=numbers)
+        fixed = json.dumps([system, self._examples], sort_keys=True, ensure_ascii=False)
+        return RenderedPrompt(
+            messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+            version=self.version,
+            template_hash=hashlib.sha256(fixed.encode()).hexdigest()[:12],
+        )
+
+
+def load_prompt(prompts_dir: Path, name: str = "rewrite_objective") -> PromptTemplate:
+    """The named prompt from the prompts folder."""
+    return PromptTemplate(prompts_dir / name)

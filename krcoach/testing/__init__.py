@@ -1,0 +1,1 @@
+"""Test doubles that run for real: scripted and local model servers on loopback."""
