@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from enum import StrEnum
@@ -10,6 +11,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -19,7 +21,9 @@ from krcoach.domain.analysis import KeyResultAnalysis, SetAnalysis
 from krcoach.domain.issue_codes import CATALOGUE
 from krcoach.domain.okr import SCHEMA_VERSION, OKRSet
 from krcoach.engines.registry import UnknownEngineError, build_engine
-from krcoach.evaluation.runner import run_eval
+from krcoach.evaluation.dataset import load_cases
+from krcoach.evaluation.model_run import render_model_report, run_model_eval
+from krcoach.evaluation.runner import check_thresholds, run_eval
 from krcoach.io import InputError, InputFormat, OutputFormat, read_okr_set, render
 from krcoach.llm.errors import ConfigurationError
 
@@ -101,6 +105,36 @@ def evaluate(
     if breaches:
         for breach in breaches:
             stderr.print(f"[red]gate failed:[/red] {breach}")
+        raise typer.Exit(code=1)
+
+
+@app.command("eval-model")
+def eval_model(  # noqa: PLR0917 - typer options are parameters
+    dataset: Annotated[Path, typer.Option(help="Folder of labelled *.jsonl cases.")] = Path("evals/datasets"),
+    sample: Annotated[int, typer.Option(help="How many Objectives, spread over the set (0: all).")] = 12,
+    record: Annotated[Path | None, typer.Option(help="Call the configured model and record to this cassette.")] = None,
+    replay: Annotated[Path | None, typer.Option(help="Answer from this cassette instead of a server.")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for report.md and report.json.")] = Path("evals/reports/model"),
+    gate: Annotated[Path | None, typer.Option(help="Thresholds (TOML); exit 1 when one is breached.")] = None,
+) -> None:
+    """Run the model engine over the eval set: live, recording a cassette, or replaying one offline."""
+    if record is not None and replay is not None:
+        _fail("choose --record or --replay, not both")
+    try:
+        report, _ = asyncio.run(
+            run_model_eval(load_cases(dataset), get_settings(), sample=sample or None, record=record, replay=replay)
+        )
+        breaches = check_thresholds(report.metrics(), gate) if gate is not None else []
+    except (OSError, ValueError, ConfigurationError) as error:
+        _fail(str(error))
+    markdown = render_model_report(report)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.md").write_text(markdown, encoding="utf-8")
+    (out / "report.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    Console().print(Markdown(markdown))
+    for breach in breaches:
+        stderr.print(f"[red]gate failed:[/red] {breach}")
+    if breaches:
         raise typer.Exit(code=1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from krcoach.domain.analysis import Label
 from krcoach.domain.diagnosis import diagnose
@@ -23,17 +24,27 @@ def placeholders_in(text: str) -> list[str]:
 
 def invented_numbers(proposal: str, *sources: str) -> set[str]:
     """Numbers (digits or number words) in the proposal that no source text contains."""
-    source_text = " ".join(sources)
-    invented = numbers_in(PLACEHOLDER_RE.sub(" ", proposal)) - numbers_in(source_text)
-    source_words = set(_WORD_RE.findall(source_text.lower()))
+    source_numbers, source_words = _source_facts(" ".join(sources))
+    invented = numbers_in(PLACEHOLDER_RE.sub(" ", proposal)) - source_numbers
     for word in _WORD_RE.findall(PLACEHOLDER_RE.sub(" ", proposal).lower()):
         if word in NUMBER_WORDS and word not in source_words and word not in _HARMLESS_NUMBER_WORDS:
             invented.add(word)
     return invented
 
 
+@lru_cache(maxsize=256)
+def _source_facts(source_text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The numbers and the words of the input (cached: one Objective's proposals share their sources)."""
+    return frozenset(numbers_in(source_text)), frozenset(_WORD_RE.findall(source_text.lower()))
+
+
 def proposal_problems(proposal: str, *sources: str) -> list[str]:
     """Why a proposal may not be shown (empty when it passes): it must be result-based and invent no number."""
+    return list(_problems(proposal, sources))
+
+
+@lru_cache(maxsize=4096)
+def _problems(proposal: str, sources: tuple[str, ...]) -> tuple[str, ...]:
     problems: list[str] = []
     diagnosis = diagnose(proposal)
     if diagnosis.label is not Label.RESULT:
@@ -45,4 +56,4 @@ def proposal_problems(proposal: str, *sources: str) -> list[str]:
         problems.append("the rewrite contains numbers not in the input: " + ", ".join(sorted(invented)))
     if not proposal.strip():
         problems.append("the rewrite is empty")
-    return problems
+    return tuple(problems)

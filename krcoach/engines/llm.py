@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from krcoach.domain.analysis import Proposal, Usage
 from krcoach.domain.diagnosis import Diagnosis
@@ -17,12 +19,40 @@ from krcoach.llm.reply import RewriteReply, reply_schema
 from krcoach.llm.structured import Outcome, StructuredCaller
 
 
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """What answering one Objective took: for the eval report and metrics."""
+
+    objective_id: str
+    key_results: int
+    calls: int
+    reasks: int
+    first_try_schema_valid: bool
+    first_try_valid: bool
+    proposals_returned: int
+    proposals_kept: int
+    latencies_ms: tuple[float, ...]
+    prompt_tokens: int
+    completion_tokens: int
+    cached: bool = False
+    error: str | None = None
+
+
+Observer = Callable[[CallRecord], None]
+
+
 class LLMEngine:
     """Proposes rewrites through any OpenAI-compatible model; what fails the checks is left to the fallback."""
 
     def __init__(
-        self, caller: StructuredCaller, profile: Profile, prompt: PromptTemplate, cache: ReplyCache | None = None
+        self,
+        caller: StructuredCaller,
+        profile: Profile,
+        prompt: PromptTemplate,
+        cache: ReplyCache | None = None,
+        observer: Observer | None = None,
     ) -> None:
+        self._observer = observer
         self._caller = caller
         self._profile = profile
         self._prompt = prompt
@@ -47,7 +77,9 @@ class LLMEngine:
         cached = await self._cache.get(key)
         if cached is not None:
             reply = RewriteReply.model_validate_json(cached)
-            return self._rewrite_from(objective, reply, _problems(objective, reply), Usage(cache_hits=1))
+            rewrite = self._rewrite_from(objective, reply, _problems(objective, reply), Usage(cache_hits=1))
+            self._observe(objective, Outcome(value=reply), rewrite, cached=True)
+            return rewrite
         outcome: Outcome[RewriteReply] = Outcome()
         try:
             await self._caller.ask(
@@ -61,13 +93,47 @@ class LLMEngine:
             raise
         except LLMError as error:
             reason = f"model call failed ({type(error).__name__}: {error})"
+            self._observe(objective, outcome, None, error=reason)
             return ObjectiveRewrite(errors={kr.id: [reason] for kr in objective.key_results}, usage=_usage(outcome))
         if outcome.value is not None and not outcome.problems and outcome.raw is not None:
             await self._cache.put(key, outcome.value.model_dump_json())
         if outcome.value is None:
             reason = "no valid reply after re-asking: " + "; ".join(outcome.problems)[:300]
+            self._observe(objective, outcome, None, error=reason)
             return ObjectiveRewrite(errors={kr.id: [reason] for kr in objective.key_results}, usage=_usage(outcome))
-        return self._rewrite_from(objective, outcome.value, outcome.problems, _usage(outcome))
+        rewrite = self._rewrite_from(objective, outcome.value, outcome.problems, _usage(outcome))
+        self._observe(objective, outcome, rewrite)
+        return rewrite
+
+    def _observe(
+        self,
+        objective: ObjectiveBrief,
+        outcome: Outcome[RewriteReply],
+        rewrite: ObjectiveRewrite | None,
+        *,
+        cached: bool = False,
+        error: str | None = None,
+    ) -> None:
+        if self._observer is None:
+            return
+        returned = sum(len(entry.proposals) for entry in outcome.value.key_results) if outcome.value else 0
+        self._observer(
+            CallRecord(
+                objective_id=objective.id,
+                key_results=len(objective.key_results),
+                calls=outcome.calls,
+                reasks=outcome.reasks,
+                first_try_schema_valid=outcome.first_try_schema_valid,
+                first_try_valid=outcome.first_try_valid,
+                proposals_returned=returned,
+                proposals_kept=sum(len(p) for p in rewrite.proposals.values()) if rewrite else 0,
+                latencies_ms=tuple(outcome.latencies_ms),
+                prompt_tokens=outcome.prompt_tokens,
+                completion_tokens=outcome.completion_tokens,
+                cached=cached,
+                error=error,
+            )
+        )
 
     def _render(self, objective: ObjectiveBrief) -> RenderedPrompt:
         draft = {

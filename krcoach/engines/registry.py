@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from krcoach.config import Settings
 from krcoach.engines.base import RewriteEngine
-from krcoach.engines.llm import LLMEngine
+from krcoach.engines.llm import LLMEngine, Observer
 from krcoach.engines.rules import RulesEngine
 from krcoach.llm.cache import open_cache
 from krcoach.llm.profiles import profile_for
@@ -36,10 +36,11 @@ def build_engine(name: str | None, settings: Settings, transport: ChatTransport 
     raise UnknownEngineError(f"unknown engine {chosen!r}; choose one of: {', '.join(ENGINE_NAMES)}")
 
 
-def build_llm_engine(settings: Settings, transport: ChatTransport | None = None) -> LLMEngine:
+def build_llm_engine(
+    settings: Settings, transport: ChatTransport | None = None, observer: Observer | None = None
+) -> LLMEngine:
     """The model engine as the settings describe it: endpoint, output mode, retries, re-asks, cache."""
-    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    inner = transport or OpenAITransport(base_url=settings.llm_base_url, api_key=api_key)
+    inner = transport or http_transport(settings)
     retrying = RetryingTransport(
         inner, RetryPolicy(settings.llm_max_retries, settings.llm_retry_base_delay_s), RateLimitGate()
     )
@@ -53,5 +54,15 @@ def build_llm_engine(settings: Settings, transport: ChatTransport | None = None)
         deadline_s=settings.llm_deadline_s,
     )
     return LLMEngine(
-        caller, profile_for(settings.llm_output_mode), load_prompt(settings.prompts_dir), open_cache(settings.llm_cache)
+        caller,
+        profile_for(settings.llm_output_mode),
+        load_prompt(settings.prompts_dir),
+        open_cache(settings.llm_cache),
+        observer,
     )
+
+
+def http_transport(settings: Settings) -> OpenAITransport:
+    """The HTTP transport to the configured endpoint (no retries: those wrap it)."""
+    api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    return OpenAITransport(base_url=settings.llm_base_url, api_key=api_key)

@@ -29,8 +29,12 @@ def run_eval(dataset: Path, out: Path, gate: Path | None, *, console: Console) -
 
 def check_gate(report: EvalReport, gate: Path) -> list[str]:
     """Compare the report's metrics to the `[min]` and `[max]` tables of a thresholds file."""
+    return check_thresholds(report.metrics(), gate)
+
+
+def check_thresholds(metrics: dict[str, float], gate: Path) -> list[str]:
+    """The `[min]` / `[max]` limits of a thresholds file that these metrics breach."""
     thresholds = tomllib.loads(gate.read_text(encoding="utf-8"))
-    metrics = report.metrics()
     breaches: list[str] = []
     for bound, table in thresholds.items():
         if bound not in {"min", "max"}:

@@ -36,6 +36,10 @@ class Outcome(Generic[T]):
     transport_attempts: int = 0
     reasks: int = 0
     first_try_valid: bool = False
+    """The first reply passed validation and the checks."""
+    first_try_schema_valid: bool = False
+    """The first reply parsed and matched the schema (the checks aside)."""
+    latencies_ms: list[float] = field(default_factory=list)
     prompt_tokens: int = 0
     completion_tokens: int = 0
     latency_ms: float = 0.0
@@ -49,6 +53,7 @@ class Outcome(Generic[T]):
         self.prompt_tokens += reply.prompt_tokens
         self.completion_tokens += reply.completion_tokens
         self.latency_ms += reply.latency_ms
+        self.latencies_ms.append(reply.latency_ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,7 @@ class StructuredCaller:
             value, problems = _read(reply, output, check)
             if value is not None:
                 outcome.value, outcome.raw = value, reply.content
+                outcome.first_try_schema_valid = outcome.first_try_schema_valid or attempt == 0
             outcome.problems = problems
             if not problems:
                 outcome.first_try_valid = attempt == 0

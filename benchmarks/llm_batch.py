@@ -1,0 +1,175 @@
+"""The model path at scale, against the scripted server: wall time vs ideal, calls, and fault tolerance.
+
+Run: `.venv/bin/python benchmarks/llm_batch.py [--objectives 40] [--per-objective 25] [--latency 0.3]
+[--concurrency 16] [--fault-rate 0.0] [--naive]`
+
+Prints the batch's wall time, its model calls, and the ideal `calls × latency / concurrency`. With `--naive`
+it also runs the naive flow on the same set — one call per Key Result, no triage, serial — and prints the
+ratio. With `--fault-rate 0.3`, that share of replies fail in the ways a real endpoint fails (429 with
+Retry-After, 500, dropped connection, a reply slower than the timeout, broken JSON, schema-invalid JSON, a
+proposal that is still an action, an invented number, a truncated reply), and it prints how every Key Result
+ended.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import time
+from typing import Any
+
+from krcoach.coach import Coach, objective_brief
+from krcoach.config import Settings
+from krcoach.domain.analysis import Label
+from krcoach.domain.diagnosis import diagnose
+from krcoach.domain.guards import invented_numbers
+from krcoach.domain.okr import OKRSet
+from krcoach.engines.base import KeyResultBrief, ObjectiveBrief
+from krcoach.engines.registry import build_llm_engine
+from krcoach.testing.scripted_server import (
+    Behaviour,
+    Drop,
+    Fail,
+    Reply,
+    ScriptedServer,
+    answer_with,
+    good_proposal,
+)
+
+KEY_RESULTS = [
+    "Launch the new {x} by end of Q3",
+    "Run 12 {x} workshops this quarter",
+    "Increase {x} retention from 40% to 55% by Q4",
+    "Publish 8 articles about {x}",
+    "Reduce median {x} resolution time from 3 days to 1 day by June",
+    "Hire 3 {x} specialists",
+    "Improve {x}",
+    "Migrate {x} to the new platform by September",
+]
+TOPICS = ["onboarding", "billing", "support", "reporting", "mobile", "partner", "pricing", "search"]
+GOOD = answer_with(good_proposal)
+
+
+def generated_set(objectives: int, per_objective: int) -> OKRSet:
+    """A set of `objectives` × `per_objective` Key Results, most of them needing work."""
+    data = []
+    for o in range(objectives):
+        topic = TOPICS[o % len(TOPICS)]
+        krs = [{"text": KEY_RESULTS[(o + k) % len(KEY_RESULTS)].format(x=f"{topic} {k}")} for k in range(per_objective)]
+        data.append({"title": f"Customers succeed with {topic} ({o})", "key_results": krs})
+    return OKRSet.model_validate({"objectives": data})
+
+
+def faulty(rate: float, seed: int = 7) -> Any:
+    """A script where `rate` of the replies fail, in turn, in every way an endpoint fails."""
+    rng = random.Random(seed)
+    faults: list[Behaviour | Any] = [
+        Fail(429, headers={"Retry-After": "0.5"}),
+        Fail(500),
+        Drop(),
+        Reply("{}", delay_s=3.0),
+        Reply("{not json"),
+        Reply(json.dumps({"objective_suggestion": None, "key_results": [{"id": "x"}]})),
+        answer_with(lambda kr: "Launch the new flow by [deadline]"),
+        answer_with(lambda kr: "Share of customers who renew, by month: from 17% to 93% by [deadline]"),
+        Reply('{"objective_suggestion": null, "key_res', finish_reason="length"),
+    ]
+    turn = iter(range(10**9))
+
+    def script(body: dict[str, Any]) -> Behaviour:
+        if rng.random() >= rate:
+            return GOOD(body)
+        fault = faults[next(turn) % len(faults)]
+        return fault(body) if callable(fault) else fault
+
+    return script
+
+
+async def naive(settings: Settings, okr_set: OKRSet) -> tuple[float, int]:
+    """One call per Key Result, every Key Result (no triage), one after another."""
+    calls = 0
+
+    def count(record: Any) -> None:
+        nonlocal calls
+        calls += record.calls
+
+    engine = build_llm_engine(settings, observer=count)
+    started = time.perf_counter()
+    for objective in okr_set.objectives:
+        diagnoses = [diagnose(kr.text) for kr in objective.key_results]
+        full = objective_brief(objective, diagnoses)
+        for kr, diagnosis in zip(objective.key_results, diagnoses, strict=True):
+            single = (KeyResultBrief(kr.id, kr.text, diagnosis),)
+            brief = ObjectiveBrief(full.id, full.title, full.project_style, single)
+            await engine.rewrite(brief)
+    return time.perf_counter() - started, calls
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--objectives", type=int, default=40)
+    parser.add_argument("--per-objective", type=int, default=25)
+    parser.add_argument("--latency", type=float, default=0.3)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--fault-rate", type=float, default=0.0)
+    parser.add_argument("--naive", action="store_true")
+    args = parser.parse_args()
+    okr_set = generated_set(args.objectives, args.per_objective)
+    total = sum(len(o.key_results) for o in okr_set.objectives)
+    script = faulty(args.fault_rate) if args.fault_rate else GOOD
+    server = ScriptedServer(script, latency_s=args.latency)
+    with server.running() as base_url:
+        settings = Settings(
+            llm_base_url=base_url,
+            llm_model="scripted",
+            llm_cache="off",
+            llm_timeout_s=2.0,
+            llm_retry_base_delay_s=0.2,
+            concurrency=args.concurrency,
+        )
+        coach = Coach(build_llm_engine(settings), concurrency=args.concurrency)
+        started = time.perf_counter()
+        analysis = asyncio.run(coach.analyze(okr_set))
+        wall = time.perf_counter() - started
+        requests = len(server.requests)
+        needing = sum(
+            any(diagnose(kr.text).needs_work for kr in objective.key_results) for objective in okr_set.objectives
+        )
+        calls = analysis.meta.usage.calls
+        ideal = calls * args.latency / args.concurrency
+        waves = -(-calls // args.concurrency) * args.latency  # whole rounds of `concurrency` calls
+        print(f"set:                      {total} Key Results in {len(okr_set.objectives)} Objectives")
+        print(f"Objectives needing work:  {needing}")
+        print(f"model calls:              {calls} ({requests} HTTP requests incl. retries)")
+        print(f"wall time:                {wall:.2f} s")
+        print(f"ideal calls×latency/conc: {ideal:.2f} s  (ratio {wall / ideal:.2f})")
+        print(f"lower bound ⌈calls/conc⌉×latency: {waves:.2f} s  (ratio {wall / waves:.2f})")
+        _outcomes(analysis, okr_set)
+        if args.naive:
+            settings = settings.model_copy(update={"concurrency": 1})
+            naive_wall, naive_calls = asyncio.run(naive(settings, okr_set))
+            print(f"naive (1 call/KR, serial): {naive_calls} calls, {naive_wall:.2f} s")
+            print(f"speed-up over naive:      {naive_wall / wall:.1f}×, {naive_calls / max(1, calls):.1f}× fewer calls")
+
+
+def _outcomes(analysis: Any, okr_set: OKRSet) -> None:
+    key_results = analysis.key_results()
+    sources = {o.id: [o.title, *(kr.text for kr in o.key_results)] for o in okr_set.objectives}
+    needing = [kr for kr in key_results if kr.needs_work]
+    ended = sum(bool(kr.proposals or kr.errors) for kr in needing)
+    actions_ended = sum(bool(kr.proposals or kr.errors) for kr in key_results if kr.label is Label.ACTION)
+    actions = sum(kr.label is Label.ACTION for kr in key_results)
+    invented = sum(
+        bool(invented_numbers(p.text, *sources[kr.objective_id])) for kr in key_results for p in kr.proposals
+    )
+    print(f"KRs needing work ended with proposals or an explicit error: {ended}/{len(needing)}")
+    print(f"action KRs ended with proposals or an explicit error:      {actions_ended}/{actions}")
+    print(f"fell back to the offline engine:                           {sum(kr.fallback for kr in key_results)}")
+    print(f"invented numbers in the output:                            {invented}")
+    print(f"re-asks: {analysis.meta.usage.reasks}")
+
+
+if __name__ == "__main__":
+    main()
