@@ -4,13 +4,20 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint types unit eval bench clean
+.PHONY: demo test test-llm-server lint types unit eval eval-model bench clean
+
+LLM_STAMP := $(VENV)/.installed-llm-server
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# llama-cpp-python builds from source the first time (7-13 min on 2 cores); pip caches the wheel afterwards.
+$(LLM_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,llm-server]'
+	touch $(LLM_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/krcoach analyze examples/customer-onboarding.md --format md
@@ -28,7 +35,16 @@ unit: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/krcoach eval --out evals/reports --gate evals/thresholds.toml
 
-test: lint types unit eval
+# Replays the committed recording of a real local model (evals/cassettes/) through the whole model path.
+eval-model: $(STAMP)
+	$(BIN)/krcoach eval-model --replay evals/cassettes/gemma3-270m.jsonl --out evals/reports/model \
+		--gate evals/model_thresholds.toml
+
+test: lint types unit eval eval-model
+
+# A real OpenAI-compatible server (llama-cpp-python + Gemma 3 270M) on loopback; fails, never skips, here.
+test-llm-server: $(LLM_STAMP)
+	KRCOACH_REQUIRE_LLM_SERVER=1 $(BIN)/pytest -q -m llm_server
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/diagnose_throughput.py

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
+
+from pydantic import BaseModel, Field
 
 from krcoach import __version__
 from krcoach.domain.analysis import (
@@ -31,6 +33,14 @@ Progress = Callable[[int], None]
 """Called with the number of Key Results just finished."""
 
 
+class ObjectiveOutcome(BaseModel):
+    """One Objective's finished part of an analysis: what a job stores, and what `Coach.assemble` joins."""
+
+    analysis: ObjectiveAnalysis
+    usage: Usage = Field(default_factory=Usage)
+    set_issues: list[SetIssue] = Field(default_factory=list)
+
+
 class Coach:
     """Runs the whole job for an OKR set on one engine, falling back to the rules engine per Key Result."""
 
@@ -46,12 +56,40 @@ class Coach:
 
     async def analyze(self, okr_set: OKRSet, *, progress: Progress | None = None) -> SetAnalysis:
         """Analyse a whole set. Objectives are rewritten concurrently, within the concurrency limit."""
+        outcomes: dict[int, ObjectiveOutcome] = {}
+        async for index, outcome in self.objective_outcomes(okr_set):
+            outcomes[index] = outcome
+            if progress is not None:
+                progress(len(outcome.analysis.key_results))
+        return self.assemble(okr_set, [outcomes[i] for i in range(len(okr_set.objectives))])
+
+    async def objective_outcomes(
+        self, okr_set: OKRSet, *, skip: Collection[int] = ()
+    ) -> AsyncIterator[tuple[int, ObjectiveOutcome]]:
+        """Each Objective's outcome with its index, as it finishes (for streaming and resumable jobs).
+
+        Objectives whose index is in `skip` (already done elsewhere) are not analysed.
+        """
         limit = asyncio.Semaphore(self._concurrency)  # per run: a semaphore belongs to one event loop
-        tasks = [self._analyze_objective(objective, limit, progress) for objective in okr_set.objectives]
-        results = await asyncio.gather(*tasks)
-        objectives = [analysis for analysis, _, _ in results]
-        usage = _total_usage([rewrite.usage for _, rewrite, _ in results])
-        set_issues = [issue for _, _, issues in results for issue in issues]
+
+        async def one(index: int, objective: Objective) -> tuple[int, ObjectiveOutcome]:
+            return index, await self._analyze_objective(objective, limit)
+
+        tasks = [
+            asyncio.ensure_future(one(index, objective))
+            for index, objective in enumerate(okr_set.objectives)
+            if index not in skip
+        ]
+        try:
+            for next_done in asyncio.as_completed(tasks):
+                yield await next_done
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    def assemble(self, okr_set: OKRSet, outcomes: Sequence[ObjectiveOutcome]) -> SetAnalysis:
+        """The set's analysis from one outcome per Objective, in the set's order."""
+        objectives = [outcome.analysis for outcome in outcomes]
         return SetAnalysis(
             name=okr_set.name,
             meta=AnalysisMeta(
@@ -60,11 +98,11 @@ class Coach:
                 prompt_version=self._engine.info.prompt_version,
                 prompt_hash=self._engine.info.prompt_hash,
                 krcoach_version=__version__,
-                usage=usage,
+                usage=_total_usage([outcome.usage for outcome in outcomes]),
             ),
             summary=_summary(objectives),
             objectives=objectives,
-            issues=set_issues,
+            issues=[issue for outcome in outcomes for issue in outcome.set_issues],
             okra=assemble(objectives, [o.actions for o in okr_set.objectives]),
         )
 
@@ -72,9 +110,7 @@ class Coach:
         """`analyze` for callers without an event loop (the CLI)."""
         return asyncio.run(self.analyze(okr_set, progress=progress))
 
-    async def _analyze_objective(
-        self, objective: Objective, limit: asyncio.Semaphore, progress: Progress | None
-    ) -> tuple[ObjectiveAnalysis, ObjectiveRewrite, list[SetIssue]]:
+    async def _analyze_objective(self, objective: Objective, limit: asyncio.Semaphore) -> ObjectiveOutcome:
         diagnoses = [diagnose(kr.text) for kr in objective.key_results]
         trigger = project_trigger(objective.title)
         brief = objective_brief(objective, diagnoses)
@@ -86,8 +122,6 @@ class Coach:
             self._key_result_analysis(objective, brief, rewrite, KeyResultBrief(kr.id, kr.text, d))
             for kr, d in zip(objective.key_results, diagnoses, strict=True)
         ]
-        if progress is not None:
-            progress(len(key_results))
         objective_issues = [make_issue(objective.title, IssueCode.PROJECT_OBJECTIVE, trigger)] if trigger else []
         suggestion = rewrite.suggestion or (self._fallback.suggest_objective(brief) if trigger else None)
         analysis = ObjectiveAnalysis(
@@ -102,7 +136,7 @@ class Coach:
             key_results=key_results,
         )
         set_issues = [_set_issue(code, objective.id) for code in group_findings(diagnoses)]
-        return analysis, rewrite, set_issues
+        return ObjectiveOutcome(analysis=analysis, usage=rewrite.usage, set_issues=set_issues)
 
     def _key_result_analysis(
         self, objective: Objective, brief: ObjectiveBrief, rewrite: ObjectiveRewrite, key_result: KeyResultBrief

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 EngineName = Literal["auto", "rules", "llm"]
 OutputModeName = Literal["json_schema", "json_object", "prompt"]
@@ -52,6 +52,35 @@ class Settings(BaseSettings):
     llm_cache: str = "memory"
     """`memory`, `off`, or a path to an SQLite file."""
     prompts_dir: Path = PROMPTS_DIR
+
+    # The HTTP service (`krcoach serve`).
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    jobs_db: Path = Path("krcoach-jobs.sqlite3")
+    """The SQLite file that keeps batch jobs (and their finished items) across restarts."""
+    max_running_jobs: int = Field(default=2, ge=1, le=64)
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    """Comma-separated keys for `Authorization: Bearer <key>`; empty (the default) leaves the API open."""
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    """Requests a minute per API key (per client address when keys are off); over it: 429 + Retry-After."""
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    """Largest request body for the synchronous routes (413 over it)."""
+    max_job_body_bytes: int = Field(default=20_971_520, ge=1024)
+    """Largest request body for `POST /v1/jobs`."""
+    max_sync_key_results: int = Field(default=500, ge=1)
+    """Largest set `POST /v1/okr-sets/analyze` takes; larger sets go through `/v1/jobs`."""
+    max_job_key_results: int = Field(default=50_000, ge=1)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Comma-separated origins allowed to call the API from a browser; empty: none."""
+    log_level: str = "info"
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @property
     def llm_configured(self) -> bool:

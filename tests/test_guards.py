@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from krcoach.domain.guards import invented_numbers, placeholders_in, proposal_problems
+from krcoach.domain.guards import echoed_example, invented_numbers, placeholders_in, proposal_problems
 
 
 def test_a_number_absent_from_the_input_is_invented() -> None:
@@ -35,3 +35,29 @@ def test_a_rewrite_that_is_still_an_action_is_rejected() -> None:
 
 def test_a_result_rewrite_using_only_input_numbers_passes() -> None:
     assert proposal_problems("Increase NPS from [baseline] to 50 by Q3", "Raise NPS to 50 by Q3") == []
+
+
+def test_a_quarter_or_fiscal_year_absent_from_the_input_is_invented() -> None:
+    assert invented_numbers("Share of deals won: from [baseline] to [target] by end of Q3", "Win more deals in Q2") == {
+        "q3"
+    }
+    assert invented_numbers("Churn under [target] in FY27", "Cut churn in FY26") == {"fy27"}
+
+
+def test_a_quarter_named_in_the_input_may_be_kept() -> None:
+    assert invented_numbers("Share of deals won: from [baseline] to [target] by end of Q2", "period 2026-Q2") == set()
+    assert invented_numbers("p95 latency from [baseline] to 200 ms", "Cut p95 latency to 200 ms") == set()
+
+
+def test_a_proposal_that_copies_an_example_is_recognised_and_a_fresh_one_is_not() -> None:
+    examples = (
+        "Share of volunteers active last quarter who volunteer again this quarter: from [baseline] to [target]",
+    )
+
+    copied = (
+        "Share of volunteer active last quarter who volunteer again this quarter: from [baseline] to [target] in Q2"
+    )
+    fresh = "Share of new customers completing onboarding without contacting support: from [baseline] to [target]"
+
+    assert echoed_example(copied, examples) == examples[0]
+    assert echoed_example(fresh, examples) is None

@@ -43,5 +43,5 @@ def test_a_recorded_run_replays_offline_to_the_same_report(tmp_path: Path) -> No
 def test_replaying_a_request_that_was_never_recorded_says_to_record_again(tmp_path: Path) -> None:
     cassette = tmp_path / "empty.jsonl"
     cassette.write_text(json.dumps({"cassette": 1, "model": "m", "output_mode": "json_object"}) + "\n")
-    with pytest.raises(ConfigurationError, match="record the cassette again"):
+    with pytest.raises(ConfigurationError, match="record it again with `krcoach eval-model --record"):
         asyncio.run(run_model_eval(load_cases(DATASET), Settings(), sample=1, replay=cassette))

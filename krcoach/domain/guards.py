@@ -8,7 +8,7 @@ from functools import lru_cache
 from krcoach.domain.analysis import Label
 from krcoach.domain.diagnosis import diagnose
 from krcoach.domain.lexicon import NUMBER_WORDS
-from krcoach.domain.text import numbers_in
+from krcoach.domain.text import coded_numbers_in, numbers_in
 
 PLACEHOLDER_RE = re.compile(r"\[[^\[\]]{1,40}\]")
 """A placeholder the user must fill in: `[baseline]`, `[target]`, `[deadline]`."""
@@ -23,10 +23,11 @@ def placeholders_in(text: str) -> list[str]:
 
 
 def invented_numbers(proposal: str, *sources: str) -> set[str]:
-    """Numbers (digits or number words) in the proposal that no source text contains."""
+    """Numbers (digits, number words, or codes like `Q3` and `FY27`) in the proposal that no source text contains."""
     source_numbers, source_words = _source_facts(" ".join(sources))
-    invented = numbers_in(PLACEHOLDER_RE.sub(" ", proposal)) - source_numbers
-    for word in _WORD_RE.findall(PLACEHOLDER_RE.sub(" ", proposal).lower()):
+    text = PLACEHOLDER_RE.sub(" ", proposal)
+    invented = (numbers_in(text) | coded_numbers_in(text)) - source_numbers
+    for word in _WORD_RE.findall(text.lower()):
         if word in NUMBER_WORDS and word not in source_words and word not in _HARMLESS_NUMBER_WORDS:
             invented.add(word)
     return invented
@@ -35,7 +36,8 @@ def invented_numbers(proposal: str, *sources: str) -> set[str]:
 @lru_cache(maxsize=256)
 def _source_facts(source_text: str) -> tuple[frozenset[str], frozenset[str]]:
     """The numbers and the words of the input (cached: one Objective's proposals share their sources)."""
-    return frozenset(numbers_in(source_text)), frozenset(_WORD_RE.findall(source_text.lower()))
+    numbers = numbers_in(source_text) | coded_numbers_in(source_text)
+    return frozenset(numbers), frozenset(_WORD_RE.findall(source_text.lower()))
 
 
 def proposal_problems(proposal: str, *sources: str) -> list[str]:
@@ -57,3 +59,18 @@ def _problems(proposal: str, sources: tuple[str, ...]) -> tuple[str, ...]:
     if not proposal.strip():
         problems.append("the rewrite is empty")
     return tuple(problems)
+
+
+_ECHO_SIMILARITY = 0.6
+"""Word overlap (Jaccard) above which a proposal counts as a copy of an example rather than a rewrite."""
+
+
+def echoed_example(proposal: str, examples: tuple[str, ...]) -> str | None:
+    """The example the proposal copies (most of its words are that example's), or None."""
+    words = set(_WORD_RE.findall(proposal.lower()))
+    for example in examples:
+        theirs = set(_WORD_RE.findall(example.lower()))
+        union = words | theirs
+        if union and len(words & theirs) / len(union) >= _ECHO_SIMILARITY:
+            return example
+    return None

@@ -41,7 +41,9 @@ _TOKEN_RE = re.compile(
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?[a-z%]*|[a-z0-9]+(?:['’\-/:.&][a-z0-9]+)*%?|[%$€£≥≤<>+#~]", re.IGNORECASE
 )
 _NUMERAL_RE = re.compile(r"^\d+(?:[.,]\d+)*(?:%|k|m|bn|b|x|ms|s|h|hrs|pp|pts?|mb|gb)?$")
-NUMBER_RE = re.compile(r"(?<![a-z])\d+(?:[.,]\d+)*", re.IGNORECASE)
+NUMBER_RE = re.compile(r"(?<![a-z\d])\d+(?:[.,]\d+)*", re.IGNORECASE)
+CODED_NUMBER_RE = re.compile(r"(?<![a-z\d])[a-z]{1,3}\d+(?![a-z\d])", re.IGNORECASE)
+"""A number fused to a short prefix: a quarter `Q3`, a half `H2`, a fiscal year `FY27`, a percentile `p95`."""
 _PREFIX_RE = re.compile(
     r"^\s*(?:[-*+•]\s+|\d+[.)]\s+|\(?[a-z]\)\s+)?(?:(?:kr|key\s+result)\s*\d*(?:\.\d+)*\s*[:.)\-–—]\s*)?"
     r"(?:(?:we|i|the\s+team|our\s+team|team)\s+(?:will|shall|must|should|are\s+going\s+to|aim\s+to|plan\s+to)"
@@ -89,3 +91,8 @@ def numbers_in(text: str) -> set[str]:
             raw = raw.rstrip("0").rstrip(".") or "0"
         found.add(raw.lstrip("0") or "0")
     return found
+
+
+def coded_numbers_in(text: str) -> set[str]:
+    """Numbers fused to a prefix, lower-cased: "by end of Q3" → {"q3"}; "FY27 p95" → {"fy27", "p95"}."""
+    return {match.group().lower() for match in CODED_NUMBER_RE.finditer(text)}

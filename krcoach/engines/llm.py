@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from krcoach.domain.analysis import Proposal, Usage
 from krcoach.domain.diagnosis import Diagnosis
-from krcoach.domain.guards import invented_numbers, placeholders_in, proposal_problems
+from krcoach.domain.guards import echoed_example, invented_numbers, placeholders_in, proposal_problems
 from krcoach.domain.text import numbers_in
 from krcoach.engines.base import EngineInfo, ObjectiveBrief, ObjectiveRewrite
 from krcoach.llm.cache import NoCache, ReplyCache, cache_key
@@ -58,6 +58,7 @@ class LLMEngine:
         self._prompt = prompt
         self._cache = cache or NoCache()
         self._schema = reply_schema()
+        self._examples = prompt.example_answers
         self._info = EngineInfo(model=caller.model, prompt_version=prompt.version, prompt_hash=self._render_hash())
 
     @property
@@ -77,7 +78,8 @@ class LLMEngine:
         cached = await self._cache.get(key)
         if cached is not None:
             reply = RewriteReply.model_validate_json(cached)
-            rewrite = self._rewrite_from(objective, reply, _problems(objective, reply), Usage(cache_hits=1))
+            problems = _problems(objective, reply, self._examples)
+            rewrite = self._rewrite_from(objective, reply, problems, Usage(cache_hits=1))
             self._observe(objective, Outcome(value=reply), rewrite, cached=True)
             return rewrite
         outcome: Outcome[RewriteReply] = Outcome()
@@ -86,7 +88,7 @@ class LLMEngine:
                 prompt.messages,
                 RewriteReply,
                 self._profile.response_format("rewrite_reply", self._schema),
-                check=lambda reply: _problems(objective, reply),
+                check=lambda reply: _problems(objective, reply, self._examples),
                 outcome=outcome,
             )
         except ConfigurationError:
@@ -163,7 +165,7 @@ class LLMEngine:
             if entry.id not in given:
                 continue
             for proposal in entry.proposals:
-                if proposal_problems(proposal.text, *sources):
+                if _proposal_problems(proposal.text, sources, self._examples):
                     continue
                 rewrite.proposals.setdefault(entry.id, []).append(
                     Proposal(
@@ -179,12 +181,25 @@ class LLMEngine:
                 mine = [p for p in problems if p.startswith(kr.id)] or problems
                 rewrite.errors[kr.id] = ["the model's proposals failed the checks: " + "; ".join(mine)[:400]]
         suggestion = reply.objective_suggestion
-        if objective.project_style and suggestion and not invented_numbers(suggestion, *sources):
+        if (
+            objective.project_style
+            and suggestion
+            and not invented_numbers(suggestion, *sources)
+            and not echoed_example(suggestion, self._examples)
+        ):
             rewrite.suggestion = suggestion.strip()
         return rewrite
 
 
-def _problems(objective: ObjectiveBrief, reply: RewriteReply) -> list[str]:
+def _proposal_problems(text: str, sources: tuple[str, ...], examples: tuple[str, ...]) -> list[str]:
+    """The guards every proposal passes, plus one for models: it must not copy a few-shot example."""
+    problems = proposal_problems(text, *sources)
+    if echoed_example(text, examples):
+        problems.append("the rewrite copies an example from the instructions; write one for this Key Result")
+    return problems
+
+
+def _problems(objective: ObjectiveBrief, reply: RewriteReply, examples: tuple[str, ...]) -> list[str]:
     """Everything wrong with a schema-valid reply, written so the model can fix it."""
     sources = _sources(objective)
     expected = [kr.id for kr in objective.key_results]
@@ -198,7 +213,7 @@ def _problems(objective: ObjectiveBrief, reply: RewriteReply) -> list[str]:
     problems += [f"{kr_id}: answered more than once" for kr_id in set(answered) if answered.count(kr_id) > 1]
     for entry in reply.key_results:
         for number, proposal in enumerate(entry.proposals, 1):
-            for problem in proposal_problems(proposal.text, *sources):
+            for problem in _proposal_problems(proposal.text, sources, examples):
                 problems.append(f"{entry.id} proposal {number} ({proposal.text[:80]!r}): {problem}")
     suggestion = reply.objective_suggestion or ""
     if invented_numbers(suggestion, *sources):

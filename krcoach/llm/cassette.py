@@ -59,7 +59,7 @@ class ReplayTransport:
         if recorded is None:
             raise ConfigurationError(
                 f"{self._path}: this request was not recorded (the prompt, model or data changed); "
-                "record the cassette again with `krcoach eval --engine llm --record`"
+                "record it again with `krcoach eval-model --record <cassette>`"
             )
         return dataclasses.replace(recorded)
 

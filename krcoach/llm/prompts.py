@@ -41,6 +41,18 @@ class PromptTemplate:
         self._system = environment.get_template("system.j2")
         self._user = environment.get_template("user.j2")
 
+    @property
+    def example_answers(self) -> tuple[str, ...]:
+        """Every proposal and Objective suggestion the few-shot examples show: a reply must not copy them."""
+        texts: list[str] = []
+        for example in self._examples:
+            answer = example.get("answer") or {}
+            if answer.get("objective_suggestion"):
+                texts.append(str(answer["objective_suggestion"]))
+            for entry in answer.get("key_results") or []:
+                texts += [str(proposal["text"]) for proposal in entry.get("proposals") or []]
+        return tuple(texts)
+
     def render(
         self, *, draft: dict[str, Any], ids: list[str], numbers: list[str], schema: str | None
     ) -> RenderedPrompt:

@@ -1,12 +1,23 @@
-"""The shape a model must answer in, for one Objective: pydantic models that are also the JSON schema sent."""
+"""The shape a model must answer in, for one Objective: pydantic models that are also the JSON schema sent.
+
+Lengths and counts are in the schema, so a server that constrains decoding to it (llama.cpp's grammar, vLLM,
+Ollama) also bounds the size of a reply; servers that do not are held to them by validation.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 MAX_PROPOSALS = 3
+MAX_TEXT_CHARS = 240
+MAX_RATIONALE_CHARS = 200
+MAX_SUGGESTION_CHARS = 160
+
+ProposalText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=MAX_TEXT_CHARS)]
+Rationale = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_RATIONALE_CHARS)]
+Suggestion = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SUGGESTION_CHARS)]
 
 
 class ProposalReply(BaseModel):
@@ -14,24 +25,10 @@ class ProposalReply(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(description="The rewritten Key Result: a measure, from [baseline] to [target], time frame.")
-    rationale: str = Field(description="One sentence: what would change in the world if this moved.")
-
-    @field_validator("text")
-    @classmethod
-    def _text_is_a_sentence(cls, value: str) -> str:
-        value = value.strip()
-        if not 8 <= len(value) <= 400:
-            raise ValueError("must be between 8 and 400 characters")
-        return value
-
-    @field_validator("rationale")
-    @classmethod
-    def _rationale_is_short(cls, value: str) -> str:
-        value = value.strip()
-        if len(value) > 600:
-            raise ValueError("must be at most 600 characters")
-        return value
+    text: ProposalText = Field(
+        description="The rewritten Key Result: a measure, from [baseline] to [target], time frame."
+    )
+    rationale: Rationale = Field(description="One sentence: what would change in the world if this moved.")
 
 
 class KeyResultReply(BaseModel):
@@ -39,15 +36,10 @@ class KeyResultReply(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(description="The id of the Key Result, exactly as given.")
-    proposals: list[ProposalReply] = Field(description=f"1 to {MAX_PROPOSALS} result-based rewrites.")
-
-    @field_validator("proposals")
-    @classmethod
-    def _some_proposals(cls, value: list[ProposalReply]) -> list[ProposalReply]:
-        if not 1 <= len(value) <= MAX_PROPOSALS:
-            raise ValueError(f"give between 1 and {MAX_PROPOSALS} proposals")
-        return value
+    id: Annotated[str, StringConstraints(max_length=40)] = Field(description="The id of the Key Result, as given.")
+    proposals: list[ProposalReply] = Field(
+        min_length=1, max_length=MAX_PROPOSALS, description=f"1 to {MAX_PROPOSALS} result-based rewrites."
+    )
 
 
 class RewriteReply(BaseModel):
@@ -55,7 +47,7 @@ class RewriteReply(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    objective_suggestion: str | None = Field(
+    objective_suggestion: Suggestion | None = Field(
         description="A result-style Objective when the given one reads as a project, else null."
     )
     key_results: list[KeyResultReply] = Field(description="One entry per Key Result given, same ids.")
