@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-llm-server lint types unit eval eval-model bench clean
+.PHONY: demo serve bench-api test test-llm-server lint types unit eval eval-model bench clean
 
 LLM_STAMP := $(VENV)/.installed-llm-server
 
@@ -21,6 +21,9 @@ $(LLM_STAMP): $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/krcoach analyze examples/customer-onboarding.md --format md
+
+serve: $(STAMP)
+	$(BIN)/krcoach serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -48,6 +51,9 @@ test-llm-server: $(LLM_STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/diagnose_throughput.py
+
+bench-api: $(STAMP)
+	$(BIN)/python benchmarks/api_load.py --workers 2 --connections 64
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache evals/reports

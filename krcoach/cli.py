@@ -1,9 +1,10 @@
-"""Command line: `krcoach analyze`, `krcoach check`, `krcoach eval`. It only translates to the coach."""
+"""Command line: `krcoach analyze`, `check`, `schema`, `eval`, `eval-model`, `serve`. It only translates."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -89,6 +90,27 @@ def schema(which: Annotated[SchemaName, typer.Argument(help="input (an OKR set) 
     document = model.model_json_schema()
     document["$comment"] = f"krcoach schema version {SCHEMA_VERSION}"
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1; 0.0.0.0 for all).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default 1).")] = None,
+) -> None:
+    """Run the HTTP API (docs at /docs) on the configured engine: offline `rules` when nothing is configured."""
+    overrides = {"host": host, "port": port, "workers": workers}
+    for name, value in overrides.items():
+        if value is not None:
+            os.environ[f"KRCOACH_{name.upper()}"] = str(value)  # worker processes read settings from the environment
+    get_settings.cache_clear()
+    try:
+        settings = get_settings()
+    except ValueError as error:
+        _fail(f"invalid setting: {_first_error(error)}")
+    from krcoach.api.server import serve as run_server  # noqa: PLC0415 - the web stack loads only for `serve`
+
+    run_server(settings)
 
 
 @app.command(name="eval")

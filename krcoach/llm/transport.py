@@ -68,6 +68,19 @@ class OpenAITransport:
     def __init__(self, *, base_url: str | None, api_key: str | None) -> None:
         self._client = openai.AsyncOpenAI(base_url=base_url, api_key=api_key or "not-needed", max_retries=0)
 
+    async def probe(self, timeout_s: float = 5.0) -> None:
+        """Raise an `LLMError` unless the endpoint answers (`GET /models`; a 404 still proves it is there)."""
+        try:
+            await self._client.models.list(timeout=timeout_s)
+        except openai.NotFoundError:
+            return
+        except openai.APITimeoutError as error:
+            raise CallTimeout(f"no answer within {timeout_s:g} s") from error
+        except openai.APIConnectionError as error:
+            raise ConnectionFailed(f"connection failed: {error}") from error
+        except openai.APIStatusError as error:
+            raise _status_error(error) from error
+
     async def complete(self, request: ChatRequest) -> ChatReply:
         """Send the request; map SDK exceptions to the krcoach hierarchy."""
         extra: dict[str, Any] = {}

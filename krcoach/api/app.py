@@ -1,0 +1,102 @@
+"""The FastAPI application: `create_app(settings)` wires services, middleware, error handlers and routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from krcoach import __version__
+from krcoach.api import metrics
+from krcoach.api.deps import Services
+from krcoach.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from krcoach.api.openapi import install_openapi
+from krcoach.api.problems import install_problem_handlers
+from krcoach.api.routes import analyze, health, jobs
+from krcoach.api.security import ApiKeys, RateLimiter
+from krcoach.coach import Coach, ObjectiveOutcome
+from krcoach.config import Settings, get_settings
+from krcoach.engines.registry import build_engine, http_transport
+from krcoach.jobs.runner import JobRunner
+from krcoach.jobs.store import JobStore
+
+log = logging.getLogger("krcoach.api")
+
+DESCRIPTION = """
+Coaches Key Results that measure results, not actions. Post a draft, get per Key Result whether it is
+action- or result-based and why, result-based rewrites (unknown numbers as `[placeholders]`, never invented),
+and the OKRA view that keeps the work as Actions.
+
+Every answer names the engine that produced it (`meta.engine`, header `X-Krcoach-Engine`): `rules` (offline,
+the default) or `llm:<model>` when a model is configured. Errors are `application/problem+json` (RFC 9457).
+"""
+
+
+def create_app(settings: Settings | None = None, coach: Coach | None = None) -> FastAPI:
+    """The service, on the configured engine (or the `coach` given, in tests)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        chosen = coach or Coach(build_engine(None, settings), concurrency=settings.concurrency)
+        store = JobStore(settings.jobs_db)
+        runner = JobRunner(store, chosen, max_running_jobs=settings.max_running_jobs, on_outcome=_count_outcome(chosen))
+        app.state.services = Services(
+            settings=settings,
+            coach=chosen,
+            store=store,
+            runner=runner,
+            keys=ApiKeys(settings.api_keys),
+            limiter=RateLimiter(settings.rate_limit_per_minute),
+            model_probe=http_transport(settings).probe if chosen.engine_name.startswith("llm:") else None,
+        )
+        await runner.start()
+        log.info("ready", extra={"engine": chosen.engine_name, "jobs_db": str(settings.jobs_db)})
+        try:
+            yield
+        finally:
+            await runner.stop()  # running jobs stay resumable
+            store.close()
+            log.info("stopped")
+
+    app = FastAPI(
+        title="krcoach",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "analysis", "description": "Synchronous coaching of a Key Result or a set."},
+            {"name": "jobs", "description": "Batch jobs for large sets: durable, resumable, idempotent."},
+            {"name": "operations", "description": "Health, readiness and metrics."},
+        ],
+    )
+    install_problem_handlers(app)
+    install_openapi(app)
+    app.include_router(analyze.router)
+    app.include_router(jobs.router)
+    app.include_router(health.router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["Location", "Retry-After", "X-Request-ID", "X-Krcoach-Engine"],
+        )
+
+    def body_limit(path: str) -> int:
+        return settings.max_job_body_bytes if path.rstrip("/") == "/v1/jobs" else settings.max_body_bytes
+
+    app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
+    app.add_middleware(RequestContextMiddleware)  # outermost: every response carries the request id
+    return app
+
+
+def _count_outcome(coach: Coach) -> Callable[[str, ObjectiveOutcome], None]:
+    def count(_job_id: str, outcome: ObjectiveOutcome) -> None:
+        metrics.record_usage(coach.engine_name, outcome.usage, outcome.analysis.key_results)
+
+    return count

@@ -1,0 +1,1 @@
+"""Versioned routes, one module per resource."""

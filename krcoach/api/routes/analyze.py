@@ -1,0 +1,95 @@
+"""Synchronous analysis: one Key Result, or a whole set (JSON, or NDJSON streamed as Objectives finish)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Response
+from fastapi.responses import StreamingResponse
+
+from krcoach.api import metrics
+from krcoach.api.deps import CallerDep, ServicesDep
+from krcoach.api.problems import Problem, ProblemError
+from krcoach.api.schemas import KeyResultReport, KeyResultRequest
+from krcoach.coach import Coach
+from krcoach.domain.analysis import SetAnalysis
+from krcoach.domain.okr import KeyResult, Objective, OKRSet
+
+router = APIRouter(prefix="/v1", tags=["analysis"])
+NDJSON = "application/x-ndjson"
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
+    for code, text in {
+        401: "An API key is required and missing or wrong.",
+        413: "The body is too large.",
+        422: "A field is not valid; `errors` names each one.",
+        429: "Rate limit reached; see Retry-After.",
+    }.items()
+}
+
+
+@router.post(
+    "/key-results/analyze",
+    response_model=KeyResultReport,
+    summary="Diagnose one Key Result and propose result-based rewrites",
+    responses=ERRORS,
+)
+async def analyze_key_result(
+    body: KeyResultRequest, app: ServicesDep, _: CallerDep, response: Response
+) -> KeyResultReport:
+    key_result = KeyResult(id="O1.KR1", text=body.key_result)
+    title = body.objective or "(no Objective given)"
+    okr_set = OKRSet(objectives=[Objective(id="O1", title=title, key_results=[key_result])])
+    analysis = await app.coach.analyze(okr_set)
+    _count(analysis)
+    response.headers["X-Krcoach-Engine"] = analysis.meta.engine
+    objective = analysis.objectives[0]
+    return KeyResultReport(
+        key_result=objective.key_results[0],
+        objective_suggestion=objective.suggestion if body.objective else None,
+        okra=analysis.okra[0],
+        meta=analysis.meta,
+    )
+
+
+@router.post(
+    "/okr-sets/analyze",
+    response_model=SetAnalysis,
+    summary="Analyse a whole OKR set: diagnosis, proposals and the OKRA view",
+    description=(
+        "Up to `KRCOACH_MAX_SYNC_KEY_RESULTS` Key Results (larger sets: `POST /v1/jobs`). With "
+        f"`Accept: {NDJSON}` the answer streams one JSON line per Key Result as its Objective finishes."
+    ),
+    responses={**ERRORS, 200: {"content": {NDJSON: {"schema": {"type": "string"}}}}},
+)
+async def analyze_set(
+    body: OKRSet,
+    app: ServicesDep,
+    _: CallerDep,
+    response: Response,
+    accept: Annotated[str | None, Header()] = None,
+) -> SetAnalysis | StreamingResponse:
+    size = sum(len(o.key_results) for o in body.objectives)
+    limit = app.settings.max_sync_key_results
+    if size > limit:
+        detail = f"{size} Key Results; at most {limit} here. Submit it to POST /v1/jobs."
+        raise ProblemError(413, "Set too large", detail, kind="set-too-large")
+    engine = {"X-Krcoach-Engine": app.coach.engine_name}
+    if accept and NDJSON in accept:
+        return StreamingResponse(_stream(app.coach, body), media_type=NDJSON, headers=engine)
+    analysis = await app.coach.analyze(body)
+    _count(analysis)
+    response.headers.update(engine)
+    return analysis
+
+
+async def _stream(coach: Coach, okr_set: OKRSet) -> AsyncIterator[bytes]:
+    async for _, outcome in coach.objective_outcomes(okr_set):
+        metrics.record_usage(coach.engine_name, outcome.usage, outcome.analysis.key_results)
+        for kr in outcome.analysis.key_results:
+            yield kr.model_dump_json().encode() + b"\n"
+
+
+def _count(analysis: SetAnalysis) -> None:
+    metrics.record_usage(analysis.meta.engine, analysis.meta.usage, analysis.key_results())

@@ -1,0 +1,56 @@
+"""Liveness, readiness and metrics: for orchestrators and Prometheus, outside `/v1`."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
+
+from krcoach.api import metrics
+from krcoach.api.deps import ServicesDep
+from krcoach.api.problems import ProblemError
+from krcoach.llm.errors import LLMError
+
+router = APIRouter(tags=["operations"])
+
+
+class Health(BaseModel):
+    """The service's state."""
+
+    status: str
+    engine: str
+    checks: dict[str, str] = {}
+
+
+@router.get("/healthz", response_model=Health, summary="The process is alive")
+async def healthz(app: ServicesDep) -> Health:
+    return Health(status="ok", engine=app.coach.engine_name)
+
+
+@router.get(
+    "/readyz",
+    response_model=Health,
+    summary="Ready to serve: the job store is writable and the model endpoint answers (when one is configured)",
+    responses={503: {"description": "Not ready; `detail` says which check failed."}},
+)
+async def readyz(app: ServicesDep) -> Health:
+    checks: dict[str, str] = {}
+    try:
+        await asyncio.to_thread(app.store.check_writable)
+        checks["job_store"] = "ok"
+    except Exception as error:
+        raise ProblemError(503, "Not ready", f"job store: {error}", kind="not-ready") from error
+    if app.model_probe is not None:
+        try:
+            await app.model_probe()
+            checks["model_endpoint"] = "ok"
+        except LLMError as error:
+            raise ProblemError(503, "Not ready", f"model endpoint: {error}", kind="not-ready") from error
+    return Health(status="ready", engine=app.coach.engine_name, checks=checks)
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+async def prometheus_metrics() -> Response:
+    body, content_type = metrics.exposition()
+    return Response(body, media_type=content_type)

@@ -1,0 +1,83 @@
+"""Batch jobs: submit a set (202 + Location), follow its progress, fetch its result, cancel it."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Response, status
+
+from krcoach.api.deps import CallerDep, ServicesDep
+from krcoach.api.problems import ProblemError
+from krcoach.api.routes.analyze import ERRORS
+from krcoach.api.schemas import JobCreated
+from krcoach.domain.analysis import SetAnalysis
+from krcoach.domain.okr import OKRSet
+from krcoach.jobs.errors import IdempotencyConflict, JobNotFinished, JobNotFound
+from krcoach.jobs.store import JobStatus
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+_KEY_RE = re.compile(r"^[\x21-\x7e]{1,200}$")
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: ERRORS[422] | {"description": "No job with this id."}}
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobCreated,
+    summary="Submit a set as a batch job",
+    description="The same `Idempotency-Key` with the same body returns the same job; with another body, 409.",
+    responses={**ERRORS, 409: ERRORS[422] | {"description": "Idempotency-Key reused with another body."}},
+)
+async def submit_job(
+    body: OKRSet,
+    app: ServicesDep,
+    caller: CallerDep,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(description="Makes retries of this submission safe.")] = None,
+) -> JobCreated:
+    size = sum(len(o.key_results) for o in body.objectives)
+    if size > app.settings.max_job_key_results:
+        raise ProblemError(413, "Set too large", f"{size} Key Results; at most {app.settings.max_job_key_results}.")
+    if idempotency_key is not None and not _KEY_RE.match(idempotency_key):
+        raise ProblemError(422, "Idempotency-Key not valid", "Use 1-200 visible ASCII characters.", kind="validation")
+    key = f"{caller}:{idempotency_key}" if idempotency_key else None
+    try:
+        job, created = app.store.create(body, idempotency_key=key)
+    except IdempotencyConflict as error:
+        raise ProblemError(409, "Idempotency-Key reused", str(error), kind="idempotency-conflict") from error
+    if created:
+        app.runner.submit(job.id)
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return JobCreated(id=job.id, status_url=f"/v1/jobs/{job.id}", result_url=f"/v1/jobs/{job.id}/result")
+
+
+@router.get("/{job_id}", response_model=JobStatus, summary="A job's state and progress", responses=_NOT_FOUND)
+async def job_status(job_id: str, app: ServicesDep, _: CallerDep) -> JobStatus:
+    try:
+        return app.store.status(job_id)
+    except JobNotFound as error:
+        raise ProblemError(404, "Job not found", str(error), kind="job-not-found") from error
+
+
+@router.get(
+    "/{job_id}/result",
+    response_model=SetAnalysis,
+    summary="A finished job's analysis",
+    responses={**_NOT_FOUND, 409: ERRORS[422] | {"description": "The job has not finished (or was cancelled)."}},
+)
+async def job_result(job_id: str, app: ServicesDep, _: CallerDep) -> SetAnalysis:
+    try:
+        return app.runner.result(job_id)
+    except JobNotFound as error:
+        raise ProblemError(404, "Job not found", str(error), kind="job-not-found") from error
+    except JobNotFinished as error:
+        raise ProblemError(409, "Job not finished", str(error), kind="job-not-finished") from error
+
+
+@router.delete("/{job_id}", response_model=JobStatus, summary="Cancel a job", responses=_NOT_FOUND)
+async def cancel_job(job_id: str, app: ServicesDep, _: CallerDep) -> JobStatus:
+    try:
+        return await app.runner.cancel(job_id)
+    except JobNotFound as error:
+        raise ProblemError(404, "Job not found", str(error), kind="job-not-found") from error

@@ -1,0 +1,81 @@
+"""Batch jobs over HTTP: 202 + Location, progress, result, idempotent submission, cancel."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from krcoach.domain.analysis import SetAnalysis
+from tests.api.test_analyze import DRAFT
+from tests.api.test_errors import assert_problem
+
+
+def wait_until_done(client: TestClient, job_id: str, timeout: float = 20) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        status: dict[str, Any] = client.get(f"/v1/jobs/{job_id}").json()
+        if status["state"] in {"done", "failed", "cancelled"} or time.monotonic() > deadline:
+            return status
+        time.sleep(0.05)
+
+
+def big_set(objectives: int, per_objective: int) -> dict[str, Any]:
+    return {
+        "objectives": [
+            {
+                "title": f"Objective {o}",
+                "key_results": [
+                    {"text": f"Run {k + 1} customer interviews in region {o}"} for k in range(per_objective)
+                ],
+            }
+            for o in range(objectives)
+        ]
+    }
+
+
+def test_a_job_is_accepted_with_a_location_and_finishes_with_every_key_result(client: TestClient) -> None:
+    submitted = client.post("/v1/jobs", json=big_set(20, 5))
+
+    assert submitted.status_code == 202
+    job_id = submitted.json()["id"]
+    assert submitted.headers["location"] == f"/v1/jobs/{job_id}"
+    status = wait_until_done(client, job_id)
+    assert status["state"] == "done"
+    assert status["key_results_done"] == status["key_results_total"] == 100
+    result = SetAnalysis.model_validate(client.get(f"/v1/jobs/{job_id}/result").json())
+    assert len(result.key_results()) == 100 and len({kr.id for kr in result.key_results()}) == 100
+
+
+def test_the_same_idempotency_key_returns_the_same_job(client: TestClient) -> None:
+    first = client.post("/v1/jobs", json=DRAFT, headers={"Idempotency-Key": "batch-42"})
+    again = client.post("/v1/jobs", json=DRAFT, headers={"Idempotency-Key": "batch-42"})
+    other = client.post("/v1/jobs", json=DRAFT, headers={"Idempotency-Key": "batch-43"})
+
+    assert first.json()["id"] == again.json()["id"] != other.json()["id"]
+
+
+def test_an_idempotency_key_reused_with_another_body_is_409(client: TestClient) -> None:
+    client.post("/v1/jobs", json=DRAFT, headers={"Idempotency-Key": "batch-7"})
+
+    reused = client.post("/v1/jobs", json=big_set(1, 1), headers={"Idempotency-Key": "batch-7"})
+
+    assert_problem(reused, 409)
+
+
+def test_the_result_of_an_unfinished_or_unknown_job_is_a_problem(client: TestClient) -> None:
+    assert_problem(client.get("/v1/jobs/no-such-job"), 404)
+    assert_problem(client.get("/v1/jobs/no-such-job/result"), 404)
+    assert_problem(client.delete("/v1/jobs/no-such-job"), 404)
+
+
+def test_a_cancelled_job_reports_cancelled_and_has_no_result(client: TestClient) -> None:
+    job_id = client.post("/v1/jobs", json=big_set(200, 5)).json()["id"]
+
+    cancelled = client.delete(f"/v1/jobs/{job_id}")
+
+    assert cancelled.status_code == 200
+    assert wait_until_done(client, job_id)["state"] in {"cancelled", "done"}
+    if client.get(f"/v1/jobs/{job_id}").json()["state"] == "cancelled":
+        assert_problem(client.get(f"/v1/jobs/{job_id}/result"), 409)

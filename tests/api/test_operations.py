@@ -1,0 +1,52 @@
+"""Probes, metrics and the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import ClientFactory
+
+
+def test_healthz_and_readyz_answer_on_the_offline_engine(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok", "engine": "rules", "checks": {}}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["checks"] == {"job_store": "ok"}
+
+
+def test_readyz_is_503_when_the_configured_model_endpoint_does_not_answer(make_client: ClientFactory) -> None:
+    client = make_client(engine="auto", llm_base_url="http://127.0.0.1:9/v1")
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert "model endpoint" in response.json()["detail"]
+
+
+def test_metrics_count_requests_key_results_and_latency(client: TestClient) -> None:
+    client.post("/v1/key-results/analyze", json={"key_result": "Run 20 customer interviews"})
+
+    text = client.get("/metrics").text
+
+    assert 'krcoach_http_requests_total{method="POST",route="/v1/key-results/analyze",status="200"}' in text
+    assert 'krcoach_key_results_analyzed_total{engine="rules",label="action"}' in text
+    assert "krcoach_http_request_duration_seconds_bucket" in text
+    assert "krcoach_jobs_running" in text
+
+
+FASTAPI_OWN = {"HTTPValidationError", "ValidationError"}  # never returned: validation errors are problem+json
+
+
+def test_every_schema_in_the_openapi_document_is_documented_with_an_example(client: TestClient) -> None:
+    document: dict[str, Any] = client.get("/openapi.json").json()
+    paths = document["paths"]
+
+    assert {"/v1/key-results/analyze", "/v1/okr-sets/analyze", "/v1/jobs", "/v1/jobs/{job_id}"} <= set(paths)
+    undocumented = [
+        name
+        for name, schema in document["components"]["schemas"].items()
+        if not (schema.get("examples") or schema.get("example") or schema.get("enum"))
+        and name not in {"HTTPValidationError", "ValidationError"}
+    ]
+    assert undocumented == []
