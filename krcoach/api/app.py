@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -21,7 +22,7 @@ from krcoach.coach import Coach, ObjectiveOutcome
 from krcoach.config import Settings, get_settings
 from krcoach.engines.registry import build_engine, http_transport
 from krcoach.jobs.runner import JobRunner
-from krcoach.jobs.store import JobStore
+from krcoach.jobs.store import JobState, JobStore
 
 log = logging.getLogger("krcoach.api")
 
@@ -43,7 +44,13 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         chosen = coach or Coach(build_engine(None, settings), concurrency=settings.concurrency)
         store = JobStore(settings.jobs_db)
-        runner = JobRunner(store, chosen, max_running_jobs=settings.max_running_jobs, on_outcome=_count_outcome(chosen))
+        runner = JobRunner(
+            store,
+            chosen,
+            max_running_jobs=settings.max_running_jobs,
+            on_outcome=_count_outcome(chosen),
+            on_state=_count_job_state,
+        )
         app.state.services = Services(
             settings=settings,
             coach=chosen,
@@ -54,6 +61,7 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
             model_probe=http_transport(settings).probe if chosen.engine_name.startswith("llm:") else None,
         )
         await runner.start()
+        gc.freeze()  # what exists now lives as long as the app: keep it out of every garbage collection
         log.info("ready", extra={"engine": chosen.engine_name, "jobs_db": str(settings.jobs_db)})
         try:
             yield
@@ -100,3 +108,12 @@ def _count_outcome(coach: Coach) -> Callable[[str, ObjectiveOutcome], None]:
         metrics.record_usage(coach.engine_name, outcome.usage, outcome.analysis.key_results)
 
     return count
+
+
+def _count_job_state(_job_id: str, state: JobState) -> None:
+    """Jobs started and ended here, by the state they ended in; and how many run now."""
+    metrics.JOBS.labels(state=state.value).inc()
+    if state is JobState.RUNNING:
+        metrics.JOBS_RUNNING.inc()
+    else:
+        metrics.JOBS_RUNNING.dec()

@@ -24,6 +24,7 @@ from krcoach.jobs.store import UNFINISHED, JobState, JobStatus, JobStore
 log = logging.getLogger("krcoach.jobs")
 OutcomeHook = Callable[[str, ObjectiveOutcome], None]
 StateHook = Callable[[str, JobState], None]
+"""Called when a job starts running here (RUNNING) and when it stops running here, with its state then."""
 
 
 class JobRunner:
@@ -48,6 +49,7 @@ class JobRunner:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._locks_dir = store.path.parent / f"{store.path.name}.locks"
         self._sweeper: asyncio.Task[None] | None = None
+        self._started: set[str] = set()
 
     async def start(self) -> None:
         """Resume every unfinished job no other process is running, then keep looking for orphaned ones."""
@@ -110,12 +112,17 @@ class JobRunner:
                     await self._run_claimed(job_id)
                 finally:
                     lock.close()  # releases the flock
+                    if job_id in self._started:
+                        self._started.discard(job_id)
+                        with contextlib.suppress(Exception):
+                            self._notify_state(job_id, self._store.status(job_id).state)
         finally:
             self._tasks.pop(job_id, None)
 
     async def _run_claimed(self, job_id: str) -> None:
         if not self._store.mark(job_id, JobState.RUNNING, only_from=UNFINISHED):
             return  # cancelled (or finished) meanwhile
+        self._started.add(job_id)
         self._notify_state(job_id, JobState.RUNNING)
         okr_set = self._store.okr_set(job_id)
         try:
@@ -126,13 +133,9 @@ class JobRunner:
             raise
         except Exception as error:
             log.exception("job failed", extra={"job_id": job_id})
-            if self._store.mark(
-                job_id, JobState.FAILED, f"{type(error).__name__}: {error}"[:500], only_from=UNFINISHED
-            ):
-                self._notify_state(job_id, JobState.FAILED)
+            self._store.mark(job_id, JobState.FAILED, f"{type(error).__name__}: {error}"[:500], only_from=UNFINISHED)
             return
-        if self._store.mark(job_id, JobState.DONE, only_from=(JobState.RUNNING,)):
-            self._notify_state(job_id, JobState.DONE)
+        self._store.mark(job_id, JobState.DONE, only_from=(JobState.RUNNING,))
 
     def _claim(self, job_id: str) -> IO[bytes] | None:
         """The job's lock file, locked by this process; None when another process holds it."""

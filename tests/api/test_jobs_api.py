@@ -46,6 +46,7 @@ def test_a_job_is_accepted_with_a_location_and_finishes_with_every_key_result(cl
     assert status["key_results_done"] == status["key_results_total"] == 100
     result = SetAnalysis.model_validate(client.get(f"/v1/jobs/{job_id}/result").json())
     assert len(result.key_results()) == 100 and len({kr.id for kr in result.key_results()}) == 100
+    assert 'krcoach_jobs_total{state="done"}' in client.get("/metrics").text
 
 
 def test_the_same_idempotency_key_returns_the_same_job(client: TestClient) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from krcoach.api import metrics
 from krcoach.api.deps import CallerDep, ServicesDep
@@ -35,22 +36,20 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     summary="Diagnose one Key Result and propose result-based rewrites",
     responses=ERRORS,
 )
-async def analyze_key_result(
-    body: KeyResultRequest, app: ServicesDep, _: CallerDep, response: Response
-) -> KeyResultReport:
+async def analyze_key_result(body: KeyResultRequest, app: ServicesDep, _: CallerDep) -> Response:
     key_result = KeyResult(id="O1.KR1", text=body.key_result)
     title = body.objective or "(no Objective given)"
     okr_set = OKRSet(objectives=[Objective(id="O1", title=title, key_results=[key_result])])
     analysis = await app.coach.analyze(okr_set)
     _count(analysis)
-    response.headers["X-Krcoach-Engine"] = analysis.meta.engine
     objective = analysis.objectives[0]
-    return KeyResultReport(
+    report = KeyResultReport(
         key_result=objective.key_results[0],
         objective_suggestion=objective.suggestion if body.objective else None,
         okra=analysis.okra[0],
         meta=analysis.meta,
     )
+    return _json(report, analysis.meta.engine)
 
 
 @router.post(
@@ -67,9 +66,8 @@ async def analyze_set(
     body: OKRSet,
     app: ServicesDep,
     _: CallerDep,
-    response: Response,
     accept: Annotated[str | None, Header()] = None,
-) -> SetAnalysis | StreamingResponse:
+) -> Response:
     size = sum(len(o.key_results) for o in body.objectives)
     limit = app.settings.max_sync_key_results
     if size > limit:
@@ -80,8 +78,7 @@ async def analyze_set(
         return StreamingResponse(_stream(app.coach, body), media_type=NDJSON, headers=engine)
     analysis = await app.coach.analyze(body)
     _count(analysis)
-    response.headers.update(engine)
-    return analysis
+    return _json(analysis, analysis.meta.engine)
 
 
 async def _stream(coach: Coach, okr_set: OKRSet) -> AsyncIterator[bytes]:
@@ -89,6 +86,11 @@ async def _stream(coach: Coach, okr_set: OKRSet) -> AsyncIterator[bytes]:
         metrics.record_usage(coach.engine_name, outcome.usage, outcome.analysis.key_results)
         for kr in outcome.analysis.key_results:
             yield kr.model_dump_json().encode() + b"\n"
+
+
+def _json(model: BaseModel, engine: str) -> Response:
+    """The model as JSON, serialised once (the route's response_model documents it; no second validation)."""
+    return Response(model.model_dump_json(), media_type="application/json", headers={"X-Krcoach-Engine": engine})
 
 
 def _count(analysis: SetAnalysis) -> None:

@@ -8,7 +8,7 @@ from importlib import resources
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
 
 Keyword = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2)]
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9\-']*")
@@ -43,10 +43,21 @@ class Library(BaseModel):
 
     version: int
     domains: tuple[Domain, ...]
+    _index: dict[str, list[int]] = PrivateAttr(default_factory=dict)
+    """keyword → the positions (in `patterns()` order) of the patterns that list it, once per listing."""
+    _patterns: list[tuple[Domain, MeasurePattern]] = PrivateAttr(default_factory=list)
 
     def patterns(self) -> list[tuple[Domain, MeasurePattern]]:
         """Every pattern with its domain, in library order."""
         return [(domain, pattern) for domain in self.domains for pattern in domain.patterns]
+
+    def _keyword_index(self) -> dict[str, list[int]]:
+        if not self._index:
+            self._patterns = self.patterns()
+            for order, (_, pattern) in enumerate(self._patterns):
+                for keyword in pattern.keywords:
+                    self._index.setdefault(keyword, []).append(order)
+        return self._index
 
     def best(self, objective: str, key_result: str = "", limit: int = 2) -> list[tuple[Domain, MeasurePattern]]:
         """Patterns whose keywords best match, best first.
@@ -54,14 +65,14 @@ class Library(BaseModel):
         The Objective's words count twice the Key Result's: a proposal must be evidence of the Objective the
         action serves ("start from the result"), and the action's words only break ties.
         """
-        objective_terms, key_result_terms = _terms(objective), _terms(key_result)
-        scored: list[tuple[int, int, Domain, MeasurePattern]] = []
-        for order, (domain, pattern) in enumerate(self.patterns()):
-            score = sum(2 * (k in objective_terms) + (k in key_result_terms) for k in pattern.keywords)
-            if score:
-                scored.append((-score, order, domain, pattern))
-        scored.sort(key=lambda item: (item[0], item[1]))
-        return [(domain, pattern) for _, _, domain, pattern in scored[:limit]]
+        index = self._keyword_index()
+        scores: dict[int, int] = {}
+        for terms, weight in ((_terms(objective), 2), (_terms(key_result), 1)):
+            for term in terms:
+                for order in index.get(term, ()):
+                    scores[order] = scores.get(order, 0) + weight
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        return [self._patterns[order] for order, _ in ranked[:limit]]
 
 
 def _terms(text: str) -> set[str]:
