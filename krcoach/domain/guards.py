@@ -24,13 +24,19 @@ def placeholders_in(text: str) -> list[str]:
 
 def invented_numbers(proposal: str, *sources: str) -> set[str]:
     """Numbers (digits, number words, or codes like `Q3` and `FY27`) in the proposal that no source text contains."""
+    numbers, words = _proposal_facts(proposal)
+    if not numbers and not words:
+        return set()  # the usual case: only placeholders; the sources need not be read
     source_numbers, source_words = _source_facts(" ".join(sources))
+    return set(numbers - source_numbers) | set(words - source_words)
+
+
+@lru_cache(maxsize=4096)
+def _proposal_facts(proposal: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The numbers and the (non-harmless) number words of a proposal, placeholders left out."""
     text = PLACEHOLDER_RE.sub(" ", proposal)
-    invented = (numbers_in(text) | coded_numbers_in(text)) - source_numbers
-    for word in _WORD_RE.findall(text.lower()):
-        if word in NUMBER_WORDS and word not in source_words and word not in _HARMLESS_NUMBER_WORDS:
-            invented.add(word)
-    return invented
+    words = {w for w in _WORD_RE.findall(text.lower()) if w in NUMBER_WORDS and w not in _HARMLESS_NUMBER_WORDS}
+    return frozenset(numbers_in(text) | coded_numbers_in(text)), frozenset(words)
 
 
 @lru_cache(maxsize=256)
@@ -42,22 +48,24 @@ def _source_facts(source_text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 def proposal_problems(proposal: str, *sources: str) -> list[str]:
     """Why a proposal may not be shown (empty when it passes): it must be result-based and invent no number."""
-    return list(_problems(proposal, sources))
+    problems = list(_shape_problems(proposal))
+    invented = invented_numbers(proposal, *sources)
+    if invented:
+        problems.append("the rewrite contains numbers not in the input: " + ", ".join(sorted(invented)))
+    return problems
 
 
 @lru_cache(maxsize=4096)
-def _problems(proposal: str, sources: tuple[str, ...]) -> tuple[str, ...]:
+def _shape_problems(proposal: str) -> tuple[str, ...]:
+    """What is wrong with the proposal whatever the input (cached: models repeat themselves)."""
+    if not proposal.strip():
+        return ("the rewrite is empty",)
     problems: list[str] = []
     diagnosis = diagnose(proposal)
     if diagnosis.label is not Label.RESULT:
         problems.append(f"the rewrite is still an action ({diagnosis.kind.value})")
     if diagnosis.label is Label.RESULT and not diagnosis.features.has_target and not placeholders_in(proposal):
         problems.append("the rewrite states no target: write [baseline] and [target] where the numbers are unknown")
-    invented = invented_numbers(proposal, *sources)
-    if invented:
-        problems.append("the rewrite contains numbers not in the input: " + ", ".join(sorted(invented)))
-    if not proposal.strip():
-        problems.append("the rewrite is empty")
     return tuple(problems)
 
 
