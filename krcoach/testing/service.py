@@ -35,6 +35,12 @@ class ServiceProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
+    def terminate(self, timeout: float = 20) -> int:
+        """SIGTERM, as an orchestrator stops a container: graceful shutdown; returns the exit code."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
     def log(self) -> str:
         """What the service wrote to stderr and stdout so far."""
         return self.log_path.read_text(errors="replace")

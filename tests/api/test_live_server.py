@@ -7,6 +7,7 @@ server is killed (SIGKILL) mid-way finishes after a restart with exactly one res
 from __future__ import annotations
 
 import json
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -108,18 +109,24 @@ def test_a_model_slower_than_its_timeout_still_gets_an_answer_from_the_offline_e
     assert "CallTimeout" in body["key_result"]["errors"][0]
 
 
-def test_a_job_killed_mid_way_finishes_after_restart_with_exactly_one_result_per_key_result(
-    tmp_path: Path, http: httpx.Client
+@pytest.mark.parametrize("stop", ["sigkill", "sigterm"])
+def test_a_job_stopped_mid_way_finishes_after_restart_with_exactly_one_result_per_key_result(
+    tmp_path: Path, http: httpx.Client, stop: str
 ) -> None:
     objectives, per_objective = 30, 4
     model = ScriptedServer(GOOD, latency_s=0.3)
     with model.running() as model_url:
-        env = model_env(model_url, tmp_path, KRCOACH_CONCURRENCY="2")
+        env = model_env(model_url, tmp_path, KRCOACH_CONCURRENCY="2", KRCOACH_LOG_LEVEL="info")
         with running_service(env, tmp_path / "service.log") as service:
             job_id = http.post(f"{service.base_url}/v1/jobs", json=actions_set(objectives, per_objective)).json()["id"]
             while http.get(f"{service.base_url}/v1/jobs/{job_id}").json()["objectives_done"] < 8:
                 time.sleep(0.05)
-            service.kill()
+            if stop == "sigkill":
+                service.kill()
+            else:
+                # uvicorn shuts down gracefully, then re-raises the signal; the job is left to resume, not cancelled
+                assert service.terminate() in {0, -signal.SIGTERM}
+                assert '"message": "stopped"' in service.log()  # the lifespan's shutdown ran
         store = JobStore(tmp_path / "jobs.sqlite3")
         at_kill = store.status(job_id)
         store.close()
