@@ -71,6 +71,10 @@ class Coach:
         Objectives whose index is in `skip` (already done elsewhere) are not analysed.
         """
         limit = asyncio.Semaphore(self._concurrency)  # per run: a semaphore belongs to one event loop
+        todo = [index for index in range(len(okr_set.objectives)) if index not in skip]
+        if len(todo) == 1:  # the common single-Objective request: no tasks needed
+            yield todo[0], await self._analyze_objective(okr_set.objectives[todo[0]], limit)
+            return
 
         async def one(index: int, objective: Objective) -> tuple[int, ObjectiveOutcome]:
             return index, await self._analyze_objective(objective, limit)

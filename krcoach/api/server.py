@@ -42,5 +42,6 @@ def serve(settings: Settings) -> None:
         log_config=log_config(settings.log_level),
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
         proxy_headers=False,
+        access_log=False,  # our middleware logs each request, with its id
         server_header=False,
     )
