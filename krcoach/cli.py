@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
@@ -27,6 +26,7 @@ from krcoach.evaluation.model_run import render_model_report, run_model_eval
 from krcoach.evaluation.runner import check_thresholds, run_eval
 from krcoach.io import InputError, InputFormat, OutputFormat, read_okr_set, render
 from krcoach.llm.errors import ConfigurationError
+from krcoach.running import run_sync
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Coach Key Results that measure results, not actions."
@@ -143,7 +143,7 @@ def eval_model(  # noqa: PLR0917 - typer options are parameters
     if record is not None and replay is not None:
         _fail("choose --record or --replay, not both")
     try:
-        report, _ = asyncio.run(
+        report, _ = run_sync(
             run_model_eval(load_cases(dataset), get_settings(), sample=sample or None, record=record, replay=replay)
         )
         breaches = check_thresholds(report.metrics(), gate) if gate is not None else []

@@ -28,6 +28,7 @@ from krcoach.domain.okra import assemble
 from krcoach.domain.set_checks import group_findings
 from krcoach.engines.base import KeyResultBrief, ObjectiveBrief, ObjectiveRewrite, RewriteEngine
 from krcoach.engines.rules import RulesEngine
+from krcoach.running import run_sync
 
 Progress = Callable[[int], None]
 """Called with the number of Key Results just finished."""
@@ -112,7 +113,7 @@ class Coach:
 
     def analyze_now(self, okr_set: OKRSet, *, progress: Progress | None = None) -> SetAnalysis:
         """`analyze` for callers without an event loop (the CLI)."""
-        return asyncio.run(self.analyze(okr_set, progress=progress))
+        return run_sync(self.analyze(okr_set, progress=progress))
 
     async def _analyze_objective(self, objective: Objective, limit: asyncio.Semaphore) -> ObjectiveOutcome:
         diagnoses = [diagnose(kr.text) for kr in objective.key_results]

@@ -69,15 +69,21 @@ def _shape_problems(proposal: str) -> tuple[str, ...]:
     return tuple(problems)
 
 
+@lru_cache(maxsize=256)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD_RE.findall(text.lower()))
+
+
 _ECHO_SIMILARITY = 0.6
 """Word overlap (Jaccard) above which a proposal counts as a copy of an example rather than a rewrite."""
 
 
+@lru_cache(maxsize=4096)
 def echoed_example(proposal: str, examples: tuple[str, ...]) -> str | None:
-    """The example the proposal copies (most of its words are that example's), or None."""
-    words = set(_WORD_RE.findall(proposal.lower()))
+    """The example the proposal copies (most of its words are that example's), or None (cached)."""
+    words = _words(proposal)
     for example in examples:
-        theirs = set(_WORD_RE.findall(example.lower()))
+        theirs = _words(example)
         union = words | theirs
         if union and len(words & theirs) / len(union) >= _ECHO_SIMILARITY:
             return example
