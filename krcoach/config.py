@@ -74,6 +74,16 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Comma-separated origins allowed to call the API from a browser; empty: none."""
     log_level: str = "info"
+    web_ui: bool = True
+    """Serve the coaching page at `/` (static files; it calls the API from the same origin)."""
+
+    # The Slack app (mounted at `/slack/events` when a signing secret is set).
+    slack_signing_secret: SecretStr | None = None
+    """From the Slack app's Basic Information page; every request's signature is checked with it."""
+    slack_bot_token: SecretStr | None = None
+    """`xoxb-…`, for replies that go through the Web API (app mentions in channels)."""
+    slack_api_url: str = "https://slack.com/api/"
+    """The Slack Web API base URL (tests point it at a loopback server)."""
 
     @field_validator("api_keys", "cors_origins", mode="before")
     @classmethod

@@ -13,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from krcoach import __version__
 from krcoach.api import metrics
 from krcoach.api.deps import Services
+from krcoach.api.docs import install_docs
 from krcoach.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from krcoach.api.openapi import install_openapi
 from krcoach.api.problems import install_problem_handlers
@@ -23,6 +24,8 @@ from krcoach.config import Settings, get_settings
 from krcoach.engines.registry import build_engine, http_transport
 from krcoach.jobs.runner import JobRunner
 from krcoach.jobs.store import JobState, JobStore
+from krcoach.slack import install_slack
+from krcoach.web import install_web
 
 log = logging.getLogger("krcoach.api")
 
@@ -75,6 +78,8 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs from local files
+        redoc_url=None,
         openapi_tags=[
             {"name": "analysis", "description": "Synchronous coaching of a Key Result or a set."},
             {"name": "jobs", "description": "Batch jobs for large sets: durable, resumable, idempotent."},
@@ -86,6 +91,11 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
     app.include_router(analyze.router)
     app.include_router(jobs.router)
     app.include_router(health.router)
+    install_docs(app)
+    if settings.slack_signing_secret is not None:
+        install_slack(app, settings)
+    if settings.web_ui:
+        install_web(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
