@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo serve bench-api test test-llm-server lint types unit eval eval-model bench clean
+.PHONY: demo serve bench-api test test-llm-server test-browser chromium lint types unit eval eval-model bench clean
 
 LLM_STAMP := $(VENV)/.installed-llm-server
 
@@ -48,6 +48,14 @@ test: lint types unit eval eval-model
 # A real OpenAI-compatible server (llama-cpp-python + Gemma 3 270M) on loopback; fails, never skips, here.
 test-llm-server: $(LLM_STAMP)
 	KRCOACH_REQUIRE_LLM_SERVER=1 $(BIN)/pytest -q -m llm_server
+
+# Debian's Chromium for the browser suite (Playwright drives it; no browser download). Needs root or sudo once.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+# The web page end to end in headless Chromium; screenshots land in test-artifacts/browser/.
+test-browser: $(STAMP) chromium
+	$(BIN)/pytest -q -m browser
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/diagnose_throughput.py
