@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -50,3 +51,14 @@ def test_every_schema_in_the_openapi_document_is_documented_with_an_example(clie
         and name not in {"HTTPValidationError", "ValidationError"}
     ]
     assert undocumented == []
+
+
+def test_the_api_docs_load_every_asset_from_the_service_itself(client: TestClient) -> None:
+    page = client.get("/docs")
+
+    assets = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", page.text)
+
+    assert page.status_code == 200 and assets
+    assert all(url.startswith("/") for url in assets), assets  # nothing from a CDN: /docs works offline
+    for url in assets:
+        assert client.get(url).status_code == 200, url
