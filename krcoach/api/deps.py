@@ -1,4 +1,8 @@
-"""What routes depend on, as `Annotated` aliases: the services of this app, and the authorised caller."""
+"""What routes depend on, as `Annotated` aliases: the services of this app, and the authorised caller.
+
+The dependencies are `async def` although they never await: FastAPI runs plain `def` dependencies in its
+thread pool, and that hop cost more than half of a request's time (0.89 → 0.34 ms in-process).
+"""
 
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ class Services:
     """Checks the model endpoint for `/readyz`; None when no model is configured."""
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     """This app's services."""
     found: Services = request.app.state.services
     return found
@@ -41,7 +45,7 @@ ServicesDep = Annotated[Services, Depends(services)]
 _bearer = HTTPBearer(auto_error=False, description="An API key, when the server is configured with KRCOACH_API_KEYS.")
 
 
-def authorised_caller(
+async def authorised_caller(
     request: Request,
     app: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
