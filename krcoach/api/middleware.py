@@ -33,14 +33,14 @@ class RequestContextMiddleware:
         given = _header(scope, b"x-request-id")
         request_id = given if given and _REQUEST_ID_RE.match(given) else uuid.uuid4().hex
         scope[REQUEST_ID_KEY] = request_id
-        started = time.perf_counter()
+        started_at = time.perf_counter()
         status = 500  # until a response starts
-        started = False
+        responded = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status, started
+            nonlocal status, responded
             if message["type"] == "http.response.start":
-                status, started = message["status"], True
+                status, responded = message["status"], True
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
             await send(message)
 
@@ -48,7 +48,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_id)
         except Exception:
             log.exception("unhandled error", extra={"request_id": request_id, "path": scope["path"]})
-            if not started:  # nothing sent yet: answer here, so the problem carries the X-Request-ID header
+            if not responded:  # nothing sent yet: answer here, so the problem carries the X-Request-ID header
                 response = problem_response(
                     Request(scope), 500, "Internal error", "Something failed on our side; quote the request_id.",
                     kind="internal",
@@ -56,7 +56,7 @@ class RequestContextMiddleware:
                 await response(scope, receive, send_with_id)
             raise
         finally:
-            elapsed = time.perf_counter() - started
+            elapsed = time.perf_counter() - started_at
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             metrics.REQUESTS.labels(method=scope["method"], route=route, status=str(status)).inc()
             metrics.LATENCY.labels(method=scope["method"], route=route).observe(elapsed)

@@ -62,3 +62,15 @@ def test_the_api_docs_load_every_asset_from_the_service_itself(client: TestClien
     assert all(url.startswith("/") for url in assets), assets  # nothing from a CDN: /docs works offline
     for url in assets:
         assert client.get(url).status_code == 200, url
+
+
+def test_request_latency_is_measured_in_seconds_from_the_request_start(client: TestClient) -> None:
+    client.post("/v1/key-results/analyze", json={"key_result": "Run 20 customer interviews"})
+
+    text = client.get("/metrics").text
+
+    total = re.search(
+        r'krcoach_http_request_duration_seconds_sum\{method="POST",route="/v1/key-results/analyze"\} (\S+)', text
+    )
+    assert total is not None
+    assert 0 < float(total.group(1)) < 5
