@@ -55,7 +55,7 @@ chromium:
 
 # The web page end to end in headless Chromium; screenshots land in test-artifacts/browser/.
 test-browser: $(STAMP) chromium
-	$(BIN)/pytest -q -m browser
+	KRCOACH_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/diagnose_throughput.py

@@ -17,7 +17,7 @@ from krcoach.api.docs import install_docs
 from krcoach.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from krcoach.api.openapi import install_openapi
 from krcoach.api.problems import install_problem_handlers
-from krcoach.api.routes import analyze, health, jobs
+from krcoach.api.routes import analyze, drafts, health, jobs
 from krcoach.api.security import ApiKeys, RateLimiter
 from krcoach.coach import Coach, ObjectiveOutcome
 from krcoach.config import Settings, get_settings
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
     install_problem_handlers(app)
     install_openapi(app)
     app.include_router(analyze.router)
+    app.include_router(drafts.router)
     app.include_router(jobs.router)
     app.include_router(health.router)
     install_docs(app)
