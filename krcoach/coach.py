@@ -26,7 +26,7 @@ from krcoach.domain.objectives import project_trigger
 from krcoach.domain.okr import Objective, OKRSet
 from krcoach.domain.okra import assemble
 from krcoach.domain.set_checks import group_findings
-from krcoach.engines.base import KeyResultBrief, ObjectiveBrief, ObjectiveRewrite, RewriteEngine
+from krcoach.engines.base import KeyResultBrief, ModelAllowance, ObjectiveBrief, ObjectiveRewrite, RewriteEngine
 from krcoach.engines.rules import RulesEngine
 from krcoach.running import run_sync
 
@@ -55,17 +55,28 @@ class Coach:
         """The engine asked first."""
         return self._engine.name
 
-    async def analyze(self, okr_set: OKRSet, *, progress: Progress | None = None) -> SetAnalysis:
-        """Analyse a whole set. Objectives are rewritten concurrently, within the concurrency limit."""
+    @property
+    def uses_model(self) -> bool:
+        """True when the engine asked first is not the offline one (its answers cost model calls)."""
+        return self._engine is not self._fallback
+
+    async def analyze(
+        self, okr_set: OKRSet, *, progress: Progress | None = None, allowance: ModelAllowance | None = None
+    ) -> SetAnalysis:
+        """Analyse a whole set. Objectives are rewritten concurrently, within the concurrency limit.
+
+        With an `allowance`, the model is asked only while it allows; Objectives after that get the offline
+        engine's proposals, marked as fallbacks with the reason.
+        """
         outcomes: dict[int, ObjectiveOutcome] = {}
-        async for index, outcome in self.objective_outcomes(okr_set):
+        async for index, outcome in self.objective_outcomes(okr_set, allowance=allowance):
             outcomes[index] = outcome
             if progress is not None:
                 progress(len(outcome.analysis.key_results))
         return self.assemble(okr_set, [outcomes[i] for i in range(len(okr_set.objectives))])
 
     async def objective_outcomes(
-        self, okr_set: OKRSet, *, skip: Collection[int] = ()
+        self, okr_set: OKRSet, *, skip: Collection[int] = (), allowance: ModelAllowance | None = None
     ) -> AsyncIterator[tuple[int, ObjectiveOutcome]]:
         """Each Objective's outcome with its index, as it finishes (for streaming and resumable jobs).
 
@@ -74,11 +85,11 @@ class Coach:
         limit = asyncio.Semaphore(self._concurrency)  # per run: a semaphore belongs to one event loop
         todo = [index for index in range(len(okr_set.objectives)) if index not in skip]
         if len(todo) == 1:  # the common single-Objective request: no tasks needed
-            yield todo[0], await self._analyze_objective(okr_set.objectives[todo[0]], limit)
+            yield todo[0], await self._analyze_objective(okr_set.objectives[todo[0]], limit, allowance)
             return
 
         async def one(index: int, objective: Objective) -> tuple[int, ObjectiveOutcome]:
-            return index, await self._analyze_objective(objective, limit)
+            return index, await self._analyze_objective(objective, limit, allowance)
 
         tasks = [
             asyncio.ensure_future(one(index, objective))
@@ -115,14 +126,16 @@ class Coach:
         """`analyze` for callers without an event loop (the CLI)."""
         return run_sync(self.analyze(okr_set, progress=progress))
 
-    async def _analyze_objective(self, objective: Objective, limit: asyncio.Semaphore) -> ObjectiveOutcome:
+    async def _analyze_objective(
+        self, objective: Objective, limit: asyncio.Semaphore, allowance: ModelAllowance | None
+    ) -> ObjectiveOutcome:
         diagnoses = [diagnose(kr.text) for kr in objective.key_results]
         trigger = project_trigger(objective.title)
         brief = objective_brief(objective, diagnoses)
         rewrite = ObjectiveRewrite()
         if brief.key_results or brief.project_style:
             async with limit:
-                rewrite = await self._engine.rewrite(brief)
+                rewrite = await self._rewrite(brief, allowance)
         key_results = [
             self._key_result_analysis(objective, brief, rewrite, KeyResultBrief(kr.id, kr.text, d))
             for kr, d in zip(objective.key_results, diagnoses, strict=True)
@@ -143,6 +156,17 @@ class Coach:
         set_issues = [_set_issue(code, objective.id) for code in group_findings(diagnoses)]
         return ObjectiveOutcome(analysis=analysis, usage=rewrite.usage, set_issues=set_issues)
 
+    async def _rewrite(self, brief: ObjectiveBrief, allowance: ModelAllowance | None) -> ObjectiveRewrite:
+        """The engine's answer, when the allowance lets the model be asked (checked just before the call)."""
+        if allowance is None or not self.uses_model:
+            return await self._engine.rewrite(brief)
+        refusal = allowance.refusal()
+        if refusal is not None:
+            return ObjectiveRewrite(errors={kr.id: [refusal] for kr in brief.key_results})
+        rewrite = await self._engine.rewrite(brief)
+        allowance.charge(rewrite.usage)
+        return rewrite
+
     def _key_result_analysis(
         self, objective: Objective, brief: ObjectiveBrief, rewrite: ObjectiveRewrite, key_result: KeyResultBrief
     ) -> KeyResultAnalysis:
@@ -154,7 +178,7 @@ class Coach:
             sources = (text, objective.title, *brief.context)
             proposals, rejected = _checked(rewrite.proposals.get(kr_id, []), sources)
             errors.extend(rejected)
-            if not proposals and self._engine is not self._fallback:
+            if not proposals and self.uses_model:
                 proposals, rejected = _checked(self._fallback.propose(key_result, objective.title), sources)
                 errors.extend(rejected)
                 fallback = bool(proposals)

@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     max_sync_key_results: int = Field(default=500, ge=1)
     """Largest set `POST /v1/okr-sets/analyze` takes; larger sets go through `/v1/jobs`."""
     max_job_key_results: int = Field(default=50_000, ge=1)
+    model_budget_calls: int | None = Field(default=None, ge=1)
+    """Model calls one caller (API key, or address without keys) may cause per budget period; unset: no limit."""
+    model_budget_tokens: int | None = Field(default=None, ge=1)
+    """Model tokens (prompt + completion) one caller may cause per budget period; unset: no limit."""
+    model_budget_period_s: int = Field(default=86_400, ge=60)
+    """The budget period in seconds (fixed windows; a day by default). Over budget: 429, offline engine offered."""
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     """Comma-separated origins allowed to call the API from a browser; empty: none."""
     log_level: str = "info"

@@ -19,6 +19,7 @@ from krcoach.api.openapi import install_openapi
 from krcoach.api.problems import install_problem_handlers
 from krcoach.api.routes import analyze, drafts, health, jobs
 from krcoach.api.security import ApiKeys, RateLimiter
+from krcoach.budget import ModelBudget
 from krcoach.coach import Coach, ObjectiveOutcome
 from krcoach.config import Settings, get_settings
 from krcoach.engines.registry import build_engine, http_transport
@@ -46,21 +47,32 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         chosen = coach or Coach(build_engine(None, settings), concurrency=settings.concurrency)
+        offline = Coach(concurrency=settings.concurrency) if chosen.uses_model else chosen
         store = JobStore(settings.jobs_db)
+        budget = ModelBudget(
+            settings.jobs_db,
+            calls=settings.model_budget_calls,
+            tokens=settings.model_budget_tokens,
+            period_s=settings.model_budget_period_s,
+        )
         runner = JobRunner(
             store,
             chosen,
             max_running_jobs=settings.max_running_jobs,
             on_outcome=_count_outcome(chosen),
             on_state=_count_job_state,
+            offline=offline,
+            allowance_for=budget.allowance if budget.enabled else None,
         )
         app.state.services = Services(
             settings=settings,
             coach=chosen,
+            offline=offline,
             store=store,
             runner=runner,
             keys=ApiKeys(settings.api_keys),
             limiter=RateLimiter(settings.rate_limit_per_minute),
+            budget=budget,
             model_probe=http_transport(settings).probe if chosen.engine_name.startswith("llm:") else None,
         )
         await runner.start()
@@ -71,6 +83,7 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
         finally:
             await runner.stop()  # running jobs stay resumable
             store.close()
+            budget.close()
             log.info("stopped")
 
     app = FastAPI(

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import urlencode
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from krcoach.api import metrics
+from krcoach.api.problems import ProblemError
 from krcoach.api.security import ApiKeys, RateLimiter
+from krcoach.budget import OFFLINE_HINT, ModelBudget
 from krcoach.coach import Coach
 from krcoach.config import Settings
+from krcoach.engines.base import ModelAllowance
 from krcoach.jobs.runner import JobRunner
 from krcoach.jobs.store import JobStore
 
@@ -26,10 +31,13 @@ class Services:
 
     settings: Settings
     coach: Coach
+    offline: Coach
+    """The offline engine's coach (the same as `coach` when no model is configured)."""
     store: JobStore
     runner: JobRunner
     keys: ApiKeys
     limiter: RateLimiter
+    budget: ModelBudget
     model_probe: Callable[[], Awaitable[None]] | None = None
     """Checks the model endpoint for `/readyz`; None when no model is configured."""
 
@@ -59,3 +67,48 @@ async def authorised_caller(
 
 
 CallerDep = Annotated[str, Depends(authorised_caller)]
+
+
+EngineChoice = Literal["auto", "rules"]
+EngineQuery = Annotated[
+    EngineChoice,
+    Query(
+        alias="engine",
+        description="`auto`: the service's engine (the model when one is configured); `rules`: the offline "
+        "engine, whatever is configured (no model call, no model budget spent).",
+    ),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Coaching:
+    """The coach that answers this request, and the caller's model budget when the model may be asked."""
+
+    coach: Coach
+    allowance: ModelAllowance | None
+    engine: EngineChoice
+
+
+async def coaching(request: Request, app: ServicesDep, caller: CallerDep, engine: EngineQuery = "auto") -> Coaching:
+    """The engine for this request; 429 when the caller's model budget is spent (the offline engine is offered)."""
+    if engine == "rules" or not app.coach.uses_model:
+        return Coaching(app.offline, None, engine)
+    spent = app.budget.refusal(caller)
+    if spent is not None:
+        metrics.BUDGET_REFUSALS.inc()
+        kept = [(name, value) for name, value in request.query_params.multi_items() if name != "engine"]
+        query = urlencode([*kept, ("engine", "rules")])
+        raise ProblemError(
+            429,
+            "Model budget spent",
+            f"{spent.reason} {OFFLINE_HINT}",
+            kind="model-budget-spent",
+            headers={"Retry-After": str(spent.retry_after_s)},
+            alternative=f"{request.url.path}?{query}",
+        )
+    allowance = app.budget.allowance(caller) if app.budget.enabled else None
+    return Coaching(app.coach, allowance, engine)
+
+
+CoachingDep = Annotated[Coaching, Depends(coaching)]
+"""Who answers: the engine asked for, within the caller's model budget."""

@@ -33,6 +33,11 @@ class Problem(BaseModel):
     instance: str | None = Field(default=None, description="The request path.", examples=["/v1/key-results/analyze"])
     request_id: str | None = Field(default=None, description="The X-Request-ID of the request, for support.")
     errors: list[FieldError] | None = Field(default=None, description="Every invalid field, for 422.")
+    alternative: str | None = Field(
+        default=None,
+        description="A request that would be answered now: for a spent model budget, this one on the offline engine.",
+        examples=["/v1/key-results/analyze?engine=rules"],
+    )
 
 
 class ProblemError(Exception):
@@ -46,6 +51,7 @@ class ProblemError(Exception):
         *,
         kind: str = "",
         headers: dict[str, str] | None = None,
+        alternative: str | None = None,
     ) -> None:
         super().__init__(detail or title)
         self.status = status
@@ -53,6 +59,7 @@ class ProblemError(Exception):
         self.detail = detail
         self.kind = kind
         self.headers = headers or {}
+        self.alternative = alternative
 
 
 def problem_response(
@@ -65,6 +72,7 @@ def problem_response(
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
     path: str | None = None,
+    alternative: str | None = None,
 ) -> JSONResponse:
     """A problem+json response for this request."""
     problem = Problem(
@@ -75,6 +83,7 @@ def problem_response(
         instance=path if path is not None else (request.url.path if request is not None else None),
         request_id=request_id_of(request.scope) if request is not None else None,
         errors=errors,
+        alternative=alternative,
     )
     return JSONResponse(
         problem.model_dump(exclude_none=True), status_code=status, media_type=PROBLEM_JSON, headers=headers
@@ -87,7 +96,13 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, ProblemError)
         return problem_response(
-            request, error.status, error.title, error.detail, kind=error.kind, headers=error.headers
+            request,
+            error.status,
+            error.title,
+            error.detail,
+            kind=error.kind,
+            headers=error.headers,
+            alternative=error.alternative,
         )
 
     async def on_validation(request: Request, error: Exception) -> JSONResponse:

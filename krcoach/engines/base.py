@@ -65,3 +65,15 @@ class RewriteEngine(Protocol):
     async def rewrite(self, objective: ObjectiveBrief) -> ObjectiveRewrite:
         """Proposals for every Key Result in the brief (an engine may leave some to the fallback)."""
         ...
+
+
+class ModelAllowance(Protocol):
+    """A caller's model budget as the coach sees it: may the model be asked now, and what did it use."""
+
+    def refusal(self) -> str | None:
+        """Why the model must not be asked now (the budget is spent), or None when it may."""
+        ...
+
+    def charge(self, usage: Usage) -> None:
+        """Record what one engine answer used (calls and tokens)."""
+        ...

@@ -18,6 +18,7 @@ from typing import IO
 
 from krcoach.coach import Coach, ObjectiveOutcome
 from krcoach.domain.analysis import SetAnalysis
+from krcoach.engines.base import ModelAllowance
 from krcoach.jobs.errors import JobNotFinished
 from krcoach.jobs.store import UNFINISHED, JobState, JobStatus, JobStore
 
@@ -25,6 +26,8 @@ log = logging.getLogger("krcoach.jobs")
 OutcomeHook = Callable[[str, ObjectiveOutcome], None]
 StateHook = Callable[[str, JobState], None]
 """Called when a job starts running here (RUNNING) and when it stops running here, with its state then."""
+AllowanceFor = Callable[[str], ModelAllowance | None]
+"""The model budget of a job's submitter (None: no limit)."""
 
 
 class JobRunner:
@@ -39,9 +42,13 @@ class JobRunner:
         on_outcome: OutcomeHook | None = None,
         on_state: StateHook | None = None,
         sweep_interval_s: float = 5.0,
+        offline: Coach | None = None,
+        allowance_for: AllowanceFor | None = None,
     ) -> None:
         self._store = store
         self._coach = coach
+        self._offline = offline or coach
+        self._allowance_for = allowance_for
         self._slots = asyncio.Semaphore(max_running_jobs)
         self._on_outcome = on_outcome
         self._on_state = on_state
@@ -80,7 +87,7 @@ class JobRunner:
                                  f"/{status.objectives_total} Objectives done)")  # fmt: skip
         okr_set = self._store.okr_set(job_id)
         outcomes = self._store.outcomes(job_id)
-        return self._coach.assemble(okr_set, [outcomes[i] for i in range(len(okr_set.objectives))])
+        return self._coach_for(job_id).assemble(okr_set, [outcomes[i] for i in range(len(okr_set.objectives))])
 
     async def stop(self) -> None:
         """Stop every running job without cancelling it: it stays queued/running and the next start resumes it."""
@@ -125,8 +132,12 @@ class JobRunner:
         self._started.add(job_id)
         self._notify_state(job_id, JobState.RUNNING)
         okr_set = self._store.okr_set(job_id)
+        caller, _ = self._store.submitter(job_id)
+        coach = self._coach_for(job_id)
+        allowance = self._allowance_for(caller) if self._allowance_for and coach.uses_model else None
+        done = self._store.done_indexes(job_id)
         try:
-            async for index, outcome in self._coach.objective_outcomes(okr_set, skip=self._store.done_indexes(job_id)):
+            async for index, outcome in coach.objective_outcomes(okr_set, skip=done, allowance=allowance):
                 if self._store.save_outcome(job_id, index, outcome) and self._on_outcome is not None:
                     self._on_outcome(job_id, outcome)
         except asyncio.CancelledError:
@@ -136,6 +147,10 @@ class JobRunner:
             self._store.mark(job_id, JobState.FAILED, f"{type(error).__name__}: {error}"[:500], only_from=UNFINISHED)
             return
         self._store.mark(job_id, JobState.DONE, only_from=(JobState.RUNNING,))
+
+    def _coach_for(self, job_id: str) -> Coach:
+        """The offline coach for a job submitted with `engine=rules`, else the service's."""
+        return self._offline if self._store.submitter(job_id)[1] == "rules" else self._coach
 
     def _claim(self, job_id: str) -> IO[bytes] | None:
         """The job's lock file, locked by this process; None when another process holds it."""

@@ -23,7 +23,7 @@ from krcoach.coach import ObjectiveOutcome
 from krcoach.domain.okr import OKRSet
 from krcoach.jobs.errors import IdempotencyConflict, JobNotFound
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY,
@@ -35,7 +35,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     key_results_total INTEGER NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    error TEXT
+    error TEXT,
+    caller TEXT NOT NULL DEFAULT '',
+    engine TEXT NOT NULL DEFAULT 'auto'
 );
 CREATE TABLE IF NOT EXISTS outcomes (
     job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
@@ -46,6 +48,7 @@ CREATE TABLE IF NOT EXISTS outcomes (
 );
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs(state, created_at);
 """
+_ADDED_IN_2 = {"caller": "TEXT NOT NULL DEFAULT ''", "engine": "TEXT NOT NULL DEFAULT 'auto'"}
 
 
 class JobState(StrEnum):
@@ -106,10 +109,19 @@ class JobStore:
         self._db.execute("PRAGMA foreign_keys=ON")
         with self._lock:
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
+            for name, definition in _ADDED_IN_2.items():
+                if name not in columns:  # a store written by an older version
+                    self._db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {definition}")
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    def create(self, okr_set: OKRSet, *, idempotency_key: str | None = None) -> tuple[JobStatus, bool]:
-        """A new queued job, or the job this idempotency key already made (False); another body: conflict."""
+    def create(
+        self, okr_set: OKRSet, *, idempotency_key: str | None = None, caller: str = "", engine: str = "auto"
+    ) -> tuple[JobStatus, bool]:
+        """A new queued job, or the job this idempotency key already made (False); another body: conflict.
+
+        `caller` is whose model budget the job spends; `engine` is `auto` (the service's engine) or `rules`.
+        """
         payload = okr_set.model_dump_json()
         fingerprint = hashlib.sha256(payload.encode()).hexdigest()
         now = _now()
@@ -126,9 +138,9 @@ class JobStore:
             job_id = uuid.uuid4().hex
             self._db.execute(
                 "INSERT INTO jobs (id, state, okr_set, fingerprint, idempotency_key, objectives_total,"
-                " key_results_total, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " key_results_total, created_at, updated_at, caller, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (job_id, JobState.QUEUED, payload, fingerprint, idempotency_key, len(okr_set.objectives),
-                 sum(len(o.key_results) for o in okr_set.objectives), now, now),
+                 sum(len(o.key_results) for o in okr_set.objectives), now, now, caller, engine),
             )  # fmt: skip
             return self._status(job_id), True
 
@@ -144,6 +156,14 @@ class JobStore:
         if row is None:
             raise JobNotFound(f"no job {job_id!r}")
         return OKRSet.model_validate_json(row[0])
+
+    def submitter(self, job_id: str) -> tuple[str, str]:
+        """Who submitted the job (whose model budget it spends) and the engine asked for (`auto` or `rules`)."""
+        with self._lock:
+            row = self._db.execute("SELECT caller, engine FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise JobNotFound(f"no job {job_id!r}")
+        return row[0], row[1]
 
     def save_outcome(self, job_id: str, index: int, outcome: ObjectiveOutcome) -> bool:
         """Store one Objective's outcome; False when it was already stored (then nothing changes)."""

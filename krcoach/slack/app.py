@@ -147,7 +147,7 @@ async def _coach(okr_set: OKRSet, context: AsyncBoltContext, reply: Reply, notif
     """Analyse the set and reply; bad input and failures reach the person as a short message."""
     services: Services = context[SERVICES]
     try:
-        analysis = await _analyze(services, okr_set)
+        analysis = await _analyze(services, okr_set, f"slack:{context.team_id}:{context.user_id}")
     except (SlackInputError, CoachError) as error:
         await _guarded(notify, str(error))
         return
@@ -158,14 +158,16 @@ async def _coach(okr_set: OKRSet, context: AsyncBoltContext, reply: Reply, notif
         await _guarded(notify, UNEXPECTED)
 
 
-async def _analyze(services: Services, okr_set: OKRSet) -> SetAnalysis:
+async def _analyze(services: Services, okr_set: OKRSet, caller: str) -> SetAnalysis:
+    """The analysis within the Slack user's model budget (once it is spent, the offline engine answers)."""
     size = sum(len(objective.key_results) for objective in okr_set.objectives)
     limit = services.settings.max_sync_key_results
     if size > limit:
         raise SlackInputError(f"That is {size} Key Results; I coach at most {limit} at once in Slack.")
     coach = services.coach
+    allowance = services.budget.allowance(caller) if services.budget.enabled and coach.uses_model else None
     try:
-        analysis = await coach.analyze(okr_set)
+        analysis = await coach.analyze(okr_set, allowance=allowance)
     except Exception:
         log.exception("the coach failed", extra={"engine": coach.engine_name})
         raise CoachError(

@@ -10,10 +10,9 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from krcoach.api import metrics
-from krcoach.api.deps import CallerDep, ServicesDep
+from krcoach.api.deps import Coaching, CoachingDep, ServicesDep
 from krcoach.api.problems import Problem, ProblemError
 from krcoach.api.schemas import KeyResultReport, KeyResultRequest
-from krcoach.coach import Coach
 from krcoach.domain.analysis import SetAnalysis
 from krcoach.domain.okr import KeyResult, Objective, OKRSet
 
@@ -25,7 +24,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         401: "An API key is required and missing or wrong.",
         413: "The body is too large.",
         422: "A field is not valid; `errors` names each one.",
-        429: "Rate limit reached; see Retry-After.",
+        429: "Rate limit reached, or the caller's model budget is spent (`alternative` offers the offline "
+        "engine); see Retry-After.",
     }.items()
 }
 
@@ -36,11 +36,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     summary="Diagnose one Key Result and propose result-based rewrites",
     responses=ERRORS,
 )
-async def analyze_key_result(body: KeyResultRequest, app: ServicesDep, _: CallerDep) -> Response:
+async def analyze_key_result(body: KeyResultRequest, run: CoachingDep) -> Response:
     key_result = KeyResult(id="O1.KR1", text=body.key_result)
     title = body.objective or "(no Objective given)"
     okr_set = OKRSet(objectives=[Objective(id="O1", title=title, key_results=[key_result])])
-    analysis = await app.coach.analyze(okr_set)
+    analysis = await run.coach.analyze(okr_set, allowance=run.allowance)
     _count(analysis)
     objective = analysis.objectives[0]
     report = KeyResultReport(
@@ -65,7 +65,7 @@ async def analyze_key_result(body: KeyResultRequest, app: ServicesDep, _: Caller
 async def analyze_set(
     body: OKRSet,
     app: ServicesDep,
-    _: CallerDep,
+    run: CoachingDep,
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     size = sum(len(o.key_results) for o in body.objectives)
@@ -73,17 +73,17 @@ async def analyze_set(
     if size > limit:
         detail = f"{size} Key Results; at most {limit} here. Submit it to POST /v1/jobs."
         raise ProblemError(413, "Set too large", detail, kind="set-too-large")
-    engine = {"X-Krcoach-Engine": app.coach.engine_name}
+    engine = {"X-Krcoach-Engine": run.coach.engine_name}
     if accept and NDJSON in accept:
-        return StreamingResponse(_stream(app.coach, body), media_type=NDJSON, headers=engine)
-    analysis = await app.coach.analyze(body)
+        return StreamingResponse(_stream(run, body), media_type=NDJSON, headers=engine)
+    analysis = await run.coach.analyze(body, allowance=run.allowance)
     _count(analysis)
     return _json(analysis, analysis.meta.engine)
 
 
-async def _stream(coach: Coach, okr_set: OKRSet) -> AsyncIterator[bytes]:
-    async for _, outcome in coach.objective_outcomes(okr_set):
-        metrics.record_usage(coach.engine_name, outcome.usage, outcome.analysis.key_results)
+async def _stream(run: Coaching, okr_set: OKRSet) -> AsyncIterator[bytes]:
+    async for _, outcome in run.coach.objective_outcomes(okr_set, allowance=run.allowance):
+        metrics.record_usage(run.coach.engine_name, outcome.usage, outcome.analysis.key_results)
         for kr in outcome.analysis.key_results:
             yield kr.model_dump_json().encode() + b"\n"
 

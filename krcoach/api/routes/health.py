@@ -51,6 +51,6 @@ async def readyz(app: ServicesDep) -> Health:
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-async def prometheus_metrics() -> Response:
-    body, content_type = metrics.exposition()
+async def prometheus_metrics(app: ServicesDep) -> Response:
+    body, content_type = metrics.exposition(app.budget)
     return Response(body, media_type=content_type)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 
-from krcoach.api.deps import CallerDep, ServicesDep
+from krcoach.api.deps import CallerDep, CoachingDep, ServicesDep
 from krcoach.api.problems import ProblemError
 from krcoach.api.routes.analyze import ERRORS
 from krcoach.api.schemas import JobCreated
@@ -26,13 +26,18 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: ERRORS[422] | {"description"
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobCreated,
     summary="Submit a set as a batch job",
-    description="The same `Idempotency-Key` with the same body returns the same job; with another body, 409.",
+    description=(
+        "The same `Idempotency-Key` with the same body returns the same job; with another body, 409. The job "
+        "spends the submitter's model budget as it runs; once that is spent, its remaining Objectives are "
+        "answered by the offline engine, marked as fallbacks with the reason."
+    ),
     responses={**ERRORS, 409: ERRORS[422] | {"description": "Idempotency-Key reused with another body."}},
 )
-async def submit_job(
+async def submit_job(  # noqa: PLR0917 - FastAPI injects parameters by name
     body: OKRSet,
     app: ServicesDep,
     caller: CallerDep,
+    run: CoachingDep,
     response: Response,
     idempotency_key: Annotated[str | None, Header(description="Makes retries of this submission safe.")] = None,
 ) -> JobCreated:
@@ -43,7 +48,7 @@ async def submit_job(
         raise ProblemError(422, "Idempotency-Key not valid", "Use 1-200 visible ASCII characters.", kind="validation")
     key = f"{caller}:{idempotency_key}" if idempotency_key else None
     try:
-        job, created = app.store.create(body, idempotency_key=key)
+        job, created = app.store.create(body, idempotency_key=key, caller=caller, engine=run.engine)
     except IdempotencyConflict as error:
         raise ProblemError(409, "Idempotency-Key reused", str(error), kind="idempotency-conflict") from error
     if created:
