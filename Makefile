@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo serve bench-api test test-llm-server test-browser chromium lint types unit eval eval-model bench clean
+.PHONY: demo serve bench-api test test-llm-server test-browser chromium soak lint types unit eval eval-model bench clean
 
 LLM_STAMP := $(VENV)/.installed-llm-server
 
@@ -56,6 +56,10 @@ chromium:
 # The web page end to end in headless Chromium; screenshots land in test-artifacts/browser/.
 test-browser: $(STAMP) chromium
 	KRCOACH_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser
+
+# 2,000 Key Results through POST /v1/jobs, 30% of model replies failing, the service SIGKILLed twice (about 15 s).
+soak: $(STAMP)
+	$(BIN)/python benchmarks/fault_soak.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/diagnose_throughput.py

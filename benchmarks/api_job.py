@@ -19,10 +19,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.llm_batch import GOOD, generated_set
 from krcoach.domain.analysis import SetAnalysis
 from krcoach.testing.scripted_server import ScriptedServer
 from krcoach.testing.service import running_service
+from krcoach.testing.workloads import GOOD, generated_set
 
 
 def main() -> None:
