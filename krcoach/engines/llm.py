@@ -73,7 +73,7 @@ class LLMEngine:
 
     async def rewrite(self, objective: ObjectiveBrief) -> ObjectiveRewrite:
         """Ask once for the whole Objective (re-asking with the errors), keep the proposals that pass."""
-        prompt = self._render(objective)
+        prompt = self.rendered(objective)
         key = cache_key(self._caller.model, prompt.version, prompt.template_hash, self._profile.mode, prompt.messages)
         cached = await self._cache.get(key)
         if cached is not None:
@@ -137,7 +137,8 @@ class LLMEngine:
             )
         )
 
-    def _render(self, objective: ObjectiveBrief) -> RenderedPrompt:
+    def rendered(self, objective: ObjectiveBrief) -> RenderedPrompt:
+        """The prompt this engine sends for an Objective."""
         draft = {
             "objective": objective.title,
             "reads_as_project": objective.project_style,
