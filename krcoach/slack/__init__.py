@@ -15,10 +15,12 @@ def install_slack(app: FastAPI, settings: Settings) -> None:
     # Imported here: bolt and aiohttp load only when the Slack app is on.
     from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler  # noqa: PLC0415
 
-    from krcoach.slack.app import SERVICES, build_bolt_app  # noqa: PLC0415
+    from krcoach.slack.app import SEEN_EVENTS, SERVICES, build_bolt_app  # noqa: PLC0415
+    from krcoach.slack.seen import SeenEvents  # noqa: PLC0415
 
     handler = AsyncSlackRequestHandler(build_bolt_app(settings))
+    seen = SeenEvents(settings.jobs_db)
 
     @app.post(EVENTS_PATH, include_in_schema=False)
     async def slack_events(request: Request) -> Response:
-        return await handler.handle(request, {SERVICES: request.app.state.services})
+        return await handler.handle(request, {SERVICES: request.app.state.services, SEEN_EVENTS: seen})

@@ -28,6 +28,7 @@ from krcoach.domain.okr import OKRSet
 from krcoach.slack.blocks import SHOW_OKRA, USE_REWRITE, SlackMessage, coaching_message, okra_message
 from krcoach.slack.choices import message_with_choice
 from krcoach.slack.inputs import SlackInputError, okr_set_from_command, okr_set_from_message
+from krcoach.slack.seen import SeenEvents
 from krcoach.slack.values import ButtonValueError, decode_okra, decode_rewrite
 
 log = logging.getLogger("krcoach.slack")
@@ -36,6 +37,8 @@ SLASH_COMMAND = "/kr"
 MESSAGE_SHORTCUT = "coach_key_result"
 SERVICES = "krcoach_services"
 """The context key under which each request carries this app's `Services` (the coach lives there)."""
+SEEN_EVENTS = "krcoach_seen_events"
+"""The context key of the `SeenEvents` record (a retried event is answered once)."""
 UNEXPECTED = "Sorry, something went wrong on krcoach's side. Nothing was changed; the details are in its log."
 STALE_BUTTON = "That button comes from an older message I can no longer read. Ask me again."
 
@@ -101,7 +104,14 @@ async def on_message_shortcut(
 
 
 async def on_app_mention(event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext) -> None:
-    """A mention with a pasted set (bolt acknowledges events itself): the review goes to the thread."""
+    """A mention with a pasted set (bolt acknowledges events itself): the review goes to the thread.
+
+    Slack re-sends an event it believes lost; a repeat of an event already taken on is ignored.
+    """
+    seen: SeenEvents | None = context.get(SEEN_EVENTS)
+    if seen is not None and body.get("event_id") and not seen.first_time(str(body["event_id"])):
+        log.info("ignored a repeated Slack event", extra={"event_id": body["event_id"]})
+        return
     client = context.client
     channel, thread = str(event["channel"]), str(event.get("thread_ts") or event["ts"])
 

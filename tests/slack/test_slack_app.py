@@ -19,8 +19,9 @@ from krcoach.testing.slack import (
     command_body,
     interaction_body,
     message_shortcut_payload,
+    signed_headers,
 )
-from tests.slack.conftest import BOT_TOKEN, StandInEngine
+from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, StandInEngine
 
 EXAMPLE_KR = "Launch the redesigned onboarding flow by 30 June"
 EXAMPLE_OBJECTIVE = "New customers succeed without help"
@@ -141,6 +142,27 @@ def test_app_mention_with_a_pasted_set_is_reviewed_in_a_thread_through_the_web_a
     assert EXAMPLE_KR in text and "Increase NPS from 32 to 50 by end of Q3" in text
     assert "please review" not in text  # the words before the outline are not a Key Result
     assert BOT_USER_ID not in text
+
+
+def test_a_mention_slack_sends_again_is_reviewed_once(
+    slack_service: ThreadedService, web_api: FakeSlackWebApi, engine: StandInEngine
+) -> None:
+    body = app_mention_body(PASTED_SET, ts="1700000000.000302")
+    first = slack_service.post(body, JSON)
+    web_api.wait_in_thread("chat.postMessage", "1700000000.000302")
+
+    again = slack_service.http.post(
+        f"{slack_service.base_url}/slack/events",
+        content=body,
+        headers={**signed_headers(SIGNING_SECRET, body, JSON), "X-Slack-Retry-Num": "1",
+                 "X-Slack-Retry-Reason": "http_timeout"},
+    )  # fmt: skip
+    time.sleep(0.5)
+
+    assert first.status_code == again.status_code == 200
+    replies = [c for c in web_api.calls("chat.postMessage") if c.body.get("thread_ts") == "1700000000.000302"]
+    assert len(replies) == 1
+    assert len(engine.briefs) == 1
 
 
 def test_use_this_rewrite_replaces_the_message_with_the_chosen_rewrite(
