@@ -3,12 +3,13 @@
 Run: `.venv/bin/python benchmarks/llm_batch.py [--objectives 40] [--per-objective 25] [--latency 0.3]
 [--concurrency 16] [--fault-rate 0.0] [--naive]`
 
-Prints the batch's wall time, its model calls, and the ideal `calls × latency / concurrency`. With `--naive`
-it also runs the naive flow on the same set — one call per Key Result, no triage, serial — and prints the
-ratio. With `--fault-rate 0.3`, that share of replies fail in the ways a real endpoint fails (429 with
-Retry-After, 500, dropped connection, a reply slower than the timeout, broken JSON, schema-invalid JSON, a
-proposal that is still an action, an invented number, a truncated reply), and it prints how every Key Result
-ended.
+The scripted server runs in a child process (a real endpoint does not share the client's interpreter) and
+answers each request 300 ms after it arrived. Prints the batch's wall time, its model calls, and the ideal
+`calls × latency / concurrency`. With `--naive` it also runs the naive flow on the same set — one call per Key
+Result, no triage, serial — and prints the ratio. With `--fault-rate 0.3`, that share of replies fail in the
+ways a real endpoint fails (429 with Retry-After, 500, dropped connection, a reply slower than the timeout,
+broken JSON, schema-invalid JSON, a proposal that is still an action, an invented number, a truncated reply),
+and it prints how every Key Result ended.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from krcoach.domain.okr import OKRSet
 from krcoach.engines.base import KeyResultBrief, ObjectiveBrief
 from krcoach.engines.registry import build_llm_engine
 from krcoach.running import run_sync
-from krcoach.testing.scripted_server import ScriptedServer
+from krcoach.testing.scripted_server import ScriptedServer, request_count
 from krcoach.testing.workloads import GOOD, faulty, generated_set
 
 
@@ -63,7 +64,7 @@ def main() -> None:
     total = sum(len(o.key_results) for o in okr_set.objectives)
     script = faulty(args.fault_rate) if args.fault_rate else GOOD
     server = ScriptedServer(script, latency_s=args.latency)
-    with server.running() as base_url:
+    with server.running_in_child() as base_url:
         settings = Settings(
             llm_base_url=base_url,
             llm_model="scripted",
@@ -74,7 +75,7 @@ def main() -> None:
         )
         coach = Coach(build_llm_engine(settings), concurrency=args.concurrency)
         analysis, wall = run_sync(_timed(coach, okr_set))
-        requests = len(server.requests)
+        requests = request_count(base_url)
         needing = sum(
             any(diagnose(kr.text).needs_work for kr in objective.key_results) for objective in okr_set.objectives
         )

@@ -18,28 +18,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable
 
-import httpx
 from openai import AsyncOpenAI
 
 from krcoach.coach import Coach, objective_brief
 from krcoach.config import Settings
 from krcoach.domain.diagnosis import diagnose
 from krcoach.engines.registry import build_llm_engine, http_transport
-from krcoach.testing.service import free_port
-from krcoach.testing.workloads import generated_set
-
-SERVER = """
-import sys, uvicorn
 from krcoach.testing.scripted_server import ScriptedServer
-from krcoach.testing.workloads import GOOD
-app = ScriptedServer(GOOD, latency_s=float(sys.argv[2])).app
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="critical", lifespan="off")
-"""
+from krcoach.testing.workloads import GOOD, generated_set
 
 
 def main() -> None:
@@ -50,11 +39,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port), str(args.latency)])
-    try:
-        base_url = f"http://127.0.0.1:{port}/v1"
-        _wait_for(base_url)
+    with ScriptedServer(GOOD, latency_s=args.latency).running_in_child() as base_url:
         calls = args.objectives
         ideal = calls * args.latency / args.concurrency
         rounds = -(-calls // args.concurrency) * args.latency
@@ -64,9 +49,6 @@ def main() -> None:
         for layer in ("openai SDK only", "engine", "coach"):
             best = min(asyncio.run(_timed_layer(layer, base_url, args)) for _ in range(args.runs))
             print(f"  {layer:<16} {best:.3f} s   ×{best / ideal:.2f} ideal   ×{best / rounds:.2f} rounds bound")
-    finally:
-        server.kill()
-        server.wait()
 
 
 async def _timed_layer(layer: str, base_url: str, args: argparse.Namespace) -> float:
@@ -102,17 +84,6 @@ async def _timed_layer(layer: str, base_url: str, args: argparse.Namespace) -> f
     await client.close()
     await transport.close()
     return wall
-
-
-def _wait_for(base_url: str) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base_url}/models", timeout=1, trust_env=False).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError("the scripted server did not start")
 
 
 if __name__ == "__main__":

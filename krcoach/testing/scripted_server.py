@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import multiprocessing
 import re
 import socket
 import threading
@@ -17,8 +18,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
 from typing import Any
 
+import httpx
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -119,22 +122,58 @@ class ScriptedServer:
         self.app = FastAPI()
         self.app.post("/v1/chat/completions")(self._complete)
         self.app.get("/v1/models")(self._models)
+        self.app.get("/scripted/requests")(self._request_count)
+
+    async def _request_count(self) -> dict[str, int]:
+        return {"requests": len(self.requests)}
 
     async def _models(self) -> dict[str, Any]:
         return {"object": "list", "data": [{"id": "scripted", "object": "model"}]}
 
     async def _complete(self, request: Request) -> Response:
+        """Answer as scripted, `latency_s` (+ the behaviour's delay) after the request arrived.
+
+        The reply is built before the wait, so the server's own work is inside the latency, not added to it.
+        """
+        arrived = time.monotonic()
         body = await request.json()
         self.requests.append(body)
         behaviour = self._script(body)
-        delay = self._latency_s + getattr(behaviour, "delay_s", 0.0)
-        if delay:
-            await asyncio.sleep(delay)
+        reply: Response
         if isinstance(behaviour, Drop):
-            return _DroppedReply()
-        if isinstance(behaviour, Fail):
-            return JSONResponse(behaviour.body, status_code=behaviour.status, headers=behaviour.headers)
-        return JSONResponse(_completion(body, behaviour))
+            reply = _DroppedReply()
+        elif isinstance(behaviour, Fail):
+            reply = JSONResponse(behaviour.body, status_code=behaviour.status, headers=behaviour.headers)
+        else:
+            reply = JSONResponse(_completion(body, behaviour))
+        remaining = arrived + self._latency_s + getattr(behaviour, "delay_s", 0.0) - time.monotonic()
+        if remaining > 0:
+            await asyncio.sleep(remaining)
+        return reply
+
+    @contextmanager
+    def running_in_child(self) -> Iterator[str]:
+        """Serve from a forked child process (its own interpreter, so it takes no CPU from the caller's).
+
+        For benchmarks: `requests` stays empty in the parent; `request_count(base_url)` asks the child.
+        """
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(self.app, log_level="critical", lifespan="off", timeout_keep_alive=30)
+        child = multiprocessing.get_context("fork").Process(
+            target=uvicorn.Server(config).run, kwargs={"sockets": [sock]}, daemon=True
+        )
+        child.start()
+        base_url = f"http://127.0.0.1:{port}/v1"
+        try:
+            _wait_until_up(base_url, child)
+            yield base_url
+        finally:
+            child.terminate()
+            child.join(timeout=10)
+            sock.close()
 
     @contextmanager
     def running(self) -> Iterator[str]:
@@ -158,6 +197,25 @@ class ScriptedServer:
             server.should_exit = True
             thread.join(timeout=10)
             sock.close()
+
+
+def request_count(base_url: str) -> int:
+    """How many chat completions a scripted server (possibly in a child process) has been asked for."""
+    with httpx.Client(trust_env=False, timeout=5) as http:
+        count: int = http.get(base_url.removesuffix("/v1") + "/scripted/requests").json()["requests"]
+        return count
+
+
+def _wait_until_up(base_url: str, child: BaseProcess) -> None:
+    deadline = time.monotonic() + 10
+    with httpx.Client(trust_env=False, timeout=1) as http:
+        while time.monotonic() < deadline and child.is_alive():
+            try:
+                if http.get(f"{base_url}/models").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.02)
+    raise RuntimeError("the scripted server did not start")
 
 
 def _completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
