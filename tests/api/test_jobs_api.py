@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from krcoach.domain.analysis import SetAnalysis
+from tests.api.conftest import ClientFactory
 from tests.api.test_analyze import DRAFT
 from tests.api.test_errors import assert_problem
 
@@ -80,3 +81,14 @@ def test_a_cancelled_job_reports_cancelled_and_has_no_result(client: TestClient)
     assert wait_until_done(client, job_id)["state"] in {"cancelled", "done"}
     if client.get(f"/v1/jobs/{job_id}").json()["state"] == "cancelled":
         assert_problem(client.get(f"/v1/jobs/{job_id}/result"), 409)
+
+
+def test_with_api_keys_a_job_is_seen_only_with_the_key_that_submitted_it(make_client: ClientFactory) -> None:
+    client = make_client(api_keys="owner-key,other-key")
+    owner, other = {"Authorization": "Bearer owner-key"}, {"Authorization": "Bearer other-key"}
+    job_id = client.post("/v1/jobs", json=big_set(2, 2), headers=owner).json()["id"]
+
+    for method, path in [("GET", ""), ("GET", "/result"), ("DELETE", "")]:
+        answer = client.request(method, f"/v1/jobs/{job_id}{path}", headers=other)
+        assert_problem(answer, 404)
+    assert client.get(f"/v1/jobs/{job_id}", headers=owner).status_code == 200

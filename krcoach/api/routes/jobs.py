@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 
-from krcoach.api.deps import CallerDep, CoachingDep, ServicesDep
+from krcoach.api.deps import CallerDep, CoachingDep, Services, ServicesDep
 from krcoach.api.problems import ProblemError
 from krcoach.api.routes.analyze import ERRORS
 from krcoach.api.schemas import JobCreated
@@ -27,6 +27,7 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: ERRORS[422] | {"description"
     response_model=JobCreated,
     summary="Submit a set as a batch job",
     description=(
+        "With API keys on, a job is seen (status, result, cancel) only with the key that submitted it. "
         "The same `Idempotency-Key` with the same body returns the same job; with another body, 409. The job "
         "spends the submitter's model budget as it runs; once that is spent, its remaining Objectives are "
         "answered by the offline engine, marked as fallbacks with the reason."
@@ -58,8 +59,9 @@ async def submit_job(  # noqa: PLR0917 - FastAPI injects parameters by name
 
 
 @router.get("/{job_id}", response_model=JobStatus, summary="A job's state and progress", responses=_NOT_FOUND)
-async def job_status(job_id: str, app: ServicesDep, _: CallerDep) -> JobStatus:
+async def job_status(job_id: str, app: ServicesDep, caller: CallerDep) -> JobStatus:
     try:
+        _check_owner(app, job_id, caller)
         return app.store.status(job_id)
     except JobNotFound as error:
         raise ProblemError(404, "Job not found", str(error), kind="job-not-found") from error
@@ -71,8 +73,9 @@ async def job_status(job_id: str, app: ServicesDep, _: CallerDep) -> JobStatus:
     summary="A finished job's analysis",
     responses={**_NOT_FOUND, 409: ERRORS[422] | {"description": "The job has not finished (or was cancelled)."}},
 )
-async def job_result(job_id: str, app: ServicesDep, _: CallerDep) -> SetAnalysis:
+async def job_result(job_id: str, app: ServicesDep, caller: CallerDep) -> SetAnalysis:
     try:
+        _check_owner(app, job_id, caller)
         return app.runner.result(job_id)
     except JobNotFound as error:
         raise ProblemError(404, "Job not found", str(error), kind="job-not-found") from error
@@ -81,8 +84,15 @@ async def job_result(job_id: str, app: ServicesDep, _: CallerDep) -> SetAnalysis
 
 
 @router.delete("/{job_id}", response_model=JobStatus, summary="Cancel a job", responses=_NOT_FOUND)
-async def cancel_job(job_id: str, app: ServicesDep, _: CallerDep) -> JobStatus:
+async def cancel_job(job_id: str, app: ServicesDep, caller: CallerDep) -> JobStatus:
     try:
+        _check_owner(app, job_id, caller)
         return await app.runner.cancel(job_id)
     except JobNotFound as error:
         raise ProblemError(404, "Job not found", str(error), kind="job-not-found") from error
+
+
+def _check_owner(app: Services, job_id: str, caller: str) -> None:
+    """With API keys on, a job is visible only to the key that submitted it (others get the same 404)."""
+    if app.keys.required and app.store.submitter(job_id)[0] != caller:
+        raise JobNotFound(f"no job {job_id!r}")
