@@ -50,8 +50,20 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=1200, ge=16)
     llm_temperature: float = Field(default=0.2, ge=0, le=2)
     llm_cache: str = "memory"
-    """`memory`, `off`, or a path to an SQLite file."""
+    """`memory`, `off`, `redis`, or a path to an SQLite file (`memory` means `redis` when a Redis URL is set)."""
+    llm_rate_limit_calls: int | None = Field(default=None, ge=1)
+    """Model calls allowed in any window of `llm_rate_window_s`, shared by every engine of this process, and of
+    every process on the same Redis when `redis_url` is set (retries count); unset: no limit."""
+    llm_rate_limit_tokens: int | None = Field(default=None, ge=1)
+    """Model tokens (prompt + completion, estimated until the reply) allowed in any window; unset: no limit."""
+    llm_rate_window_s: float = Field(default=60.0, gt=0)
     prompts_dir: Path = PROMPTS_DIR
+
+    # Scale-out (`krcoach worker`): batch jobs, the model rate limit and the reply cache shared on Redis.
+    redis_url: str | None = None
+    """e.g. `redis://127.0.0.1:6379/0`. Set, it makes Redis the job backend and shares the cache and rate limit."""
+    job_backend: Literal["auto", "sqlite", "redis"] = "auto"
+    """`auto`: `redis` when `redis_url` is set, else `sqlite` (jobs run inside `krcoach serve`)."""
 
     # The HTTP service (`krcoach serve`).
     host: str = "127.0.0.1"

@@ -6,7 +6,8 @@ from krcoach.config import Settings
 from krcoach.engines.base import RewriteEngine
 from krcoach.engines.llm import LLMEngine, Observer
 from krcoach.engines.rules import RulesEngine
-from krcoach.llm.cache import open_cache
+from krcoach.llm.cache import ReplyCache, open_cache
+from krcoach.llm.pacing import LocalPacer, NoPacer, PaceLimits, Pacer
 from krcoach.llm.profiles import profile_for
 from krcoach.llm.prompts import load_prompt
 from krcoach.llm.retry import RateLimitGate, RetryingTransport, RetryPolicy
@@ -42,7 +43,10 @@ def build_llm_engine(
     """The model engine as the settings describe it: endpoint, output mode, retries, re-asks, cache."""
     inner = transport or http_transport(settings)
     retrying = RetryingTransport(
-        inner, RetryPolicy(settings.llm_max_retries, settings.llm_retry_base_delay_s), RateLimitGate()
+        inner,
+        RetryPolicy(settings.llm_max_retries, settings.llm_retry_base_delay_s),
+        RateLimitGate(),
+        build_pacer(settings),
     )
     caller = StructuredCaller(
         transport=retrying,
@@ -57,9 +61,35 @@ def build_llm_engine(
         caller,
         profile_for(settings.llm_output_mode),
         load_prompt(settings.prompts_dir),
-        open_cache(settings.llm_cache),
+        build_cache(settings),
         observer,
     )
+
+
+def build_pacer(settings: Settings) -> Pacer:
+    """The model rate limit: shared on Redis when a Redis URL is set, else within this process."""
+    limits = PaceLimits(settings.llm_rate_limit_calls, settings.llm_rate_limit_tokens, settings.llm_rate_window_s)
+    if not limits.enabled:
+        return NoPacer()
+    if settings.redis_url:
+        from krcoach.scale.redis_client import redis_client  # noqa: PLC0415
+        from krcoach.scale.redis_pacer import RedisPacer  # noqa: PLC0415 - Redis loads only when configured
+
+        return RedisPacer(redis_client(settings.redis_url), limits)
+    return LocalPacer(limits)
+
+
+def build_cache(settings: Settings) -> ReplyCache:
+    """The reply cache the settings name (`memory` is shared on Redis when a Redis URL is set)."""
+    setting = settings.llm_cache
+    if setting in {"memory", "redis"} and settings.redis_url:
+        from krcoach.scale.redis_cache import RedisCache  # noqa: PLC0415
+        from krcoach.scale.redis_client import redis_client  # noqa: PLC0415
+
+        return RedisCache(redis_client(settings.redis_url))
+    if setting == "redis":
+        raise ValueError("KRCOACH_LLM_CACHE=redis needs KRCOACH_REDIS_URL")
+    return open_cache(setting)
 
 
 def http_transport(settings: Settings) -> OpenAITransport:

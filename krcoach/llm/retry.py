@@ -16,6 +16,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 from tenacity.wait import wait_random_exponential
 
 from krcoach.llm.errors import DeadlineExceeded, RateLimited, TransientError
+from krcoach.llm.pacing import NoPacer, Pacer
 from krcoach.llm.transport import ChatReply, ChatRequest, ChatTransport
 
 
@@ -47,10 +48,17 @@ class RetryPolicy:
 class RetryingTransport:
     """Wraps a transport with retries of transient failures, within the request's deadline."""
 
-    def __init__(self, inner: ChatTransport, policy: RetryPolicy, gate: RateLimitGate | None = None) -> None:
+    def __init__(
+        self,
+        inner: ChatTransport,
+        policy: RetryPolicy,
+        gate: RateLimitGate | None = None,
+        pacer: Pacer | None = None,
+    ) -> None:
         self._inner = inner
         self._policy = policy
         self._gate = gate or RateLimitGate()
+        self._pacer = pacer or NoPacer()
         self._backoff = wait_random_exponential(multiplier=policy.base_delay_s, max=policy.max_delay_s)
 
     async def complete(self, request: ChatRequest) -> ChatReply:
@@ -67,10 +75,23 @@ class RetryingTransport:
             with attempt:
                 attempts += 1
                 await self._gate.wait()
+                ticket = await self._admitted(request)
                 reply = await self._inner.complete(_clamped(request))
+                await self._pacer.settle(ticket, reply.prompt_tokens + reply.completion_tokens)
                 reply.attempts = attempts
                 return reply
         raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
+
+    async def _admitted(self, request: ChatRequest) -> str:
+        """Wait for the shared rate limit to admit this attempt (every attempt counts), within the deadline."""
+        if isinstance(self._pacer, NoPacer):
+            return ""
+        estimate = sum(len(m.get("content") or "") for m in request.messages) // 4 + request.max_tokens
+        left = None if request.deadline is None else request.deadline - time.monotonic()
+        try:
+            return await asyncio.wait_for(self._pacer.admit(estimate), timeout=left)
+        except TimeoutError as error:
+            raise DeadlineExceeded("the shared model rate limit did not admit the call before the deadline") from error
 
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None

@@ -1,0 +1,11 @@
+"""One asyncio Redis client per URL and event loop (a client's connections belong to the loop that opened them)."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+
+def redis_client(url: str) -> Redis:
+    """A client for `url` (connections open lazily, on first use)."""
+    client: Redis = Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30)
+    return client
