@@ -113,6 +113,28 @@ def serve(
     run_server(settings)
 
 
+@app.command()
+def worker(
+    burst: Annotated[bool, typer.Option(help="Stop once the queue is empty (for scripts and tests).")] = False,
+) -> None:
+    """Run batch jobs queued on Redis (KRCOACH_REDIS_URL): any number of workers, on any machines."""
+    try:
+        settings = get_settings()
+    except ValueError as error:
+        _fail(f"invalid setting: {_first_error(error)}")
+    if not settings.redis_url:
+        _fail("krcoach worker needs KRCOACH_REDIS_URL (e.g. redis://127.0.0.1:6379/0)")
+    import logging.config  # noqa: PLC0415
+
+    from krcoach.api.server import log_config  # noqa: PLC0415
+    from krcoach.scale.worker import build_worker  # noqa: PLC0415 - arq and Redis load only for `worker`
+
+    config = log_config(settings.log_level)
+    config["loggers"]["arq"] = {"handlers": ["stderr"], "level": settings.log_level.upper(), "propagate": False}
+    logging.config.dictConfig(config)
+    build_worker(settings, burst=burst).run()
+
+
 @app.command(name="eval")
 def evaluate(
     dataset: Annotated[Path, typer.Option(help="Folder of labelled *.jsonl cases.")] = Path("evals/datasets"),

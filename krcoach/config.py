@@ -64,6 +64,16 @@ class Settings(BaseSettings):
     """e.g. `redis://127.0.0.1:6379/0`. Set, it makes Redis the job backend and shares the cache and rate limit."""
     job_backend: Literal["auto", "sqlite", "redis"] = "auto"
     """`auto`: `redis` when `redis_url` is set, else `sqlite` (jobs run inside `krcoach serve`)."""
+    worker_concurrency: int = Field(default=8, ge=1, le=256)
+    """Objectives one `krcoach worker` runs at once (one model call each)."""
+    worker_item_timeout_s: float | None = Field(default=None, gt=0)
+    """Longest time for one Objective in a worker (default: `llm_deadline_s` + 30 s). A worker that dies leaves
+    its Objectives to another worker this long (+ 10 s) after it took them."""
+    worker_max_tries: int = Field(default=5, ge=1)
+    worker_poll_s: float = Field(default=0.05, gt=0)
+    """How often an idle worker looks for queued Objectives."""
+    worker_sweep_min: int = Field(default=1, ge=1, le=60)
+    """Every this many minutes a worker re-queues Objectives of unfinished jobs that have no task."""
 
     # The HTTP service (`krcoach serve`).
     host: str = "127.0.0.1"

@@ -23,6 +23,7 @@ from krcoach.budget import ModelBudget
 from krcoach.coach import Coach, ObjectiveOutcome
 from krcoach.config import Settings, get_settings
 from krcoach.engines.registry import build_engine, http_transport
+from krcoach.jobs.backend import JobBackend, LocalJobs
 from krcoach.jobs.runner import JobRunner
 from krcoach.jobs.store import JobState, JobStore
 from krcoach.slack import install_slack
@@ -48,41 +49,30 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         chosen = coach or Coach(build_engine(None, settings), concurrency=settings.concurrency)
         offline = Coach(concurrency=settings.concurrency) if chosen.uses_model else chosen
-        store = JobStore(settings.jobs_db)
         budget = ModelBudget(
             settings.jobs_db,
             calls=settings.model_budget_calls,
             tokens=settings.model_budget_tokens,
             period_s=settings.model_budget_period_s,
         )
-        runner = JobRunner(
-            store,
-            chosen,
-            max_running_jobs=settings.max_running_jobs,
-            on_outcome=_count_outcome(chosen),
-            on_state=_count_job_state,
-            offline=offline,
-            allowance_for=budget.allowance if budget.enabled else None,
-        )
+        jobs = _job_backend(settings, chosen, offline, budget)
         app.state.services = Services(
             settings=settings,
             coach=chosen,
             offline=offline,
-            store=store,
-            runner=runner,
+            jobs=jobs,
             keys=ApiKeys(settings.api_keys),
             limiter=RateLimiter(settings.rate_limit_per_minute),
             budget=budget,
             model_probe=http_transport(settings).probe if chosen.engine_name.startswith("llm:") else None,
         )
-        await runner.start()
+        await jobs.start()
         gc.freeze()  # what exists now lives as long as the app: keep it out of every garbage collection
-        log.info("ready", extra={"engine": chosen.engine_name, "jobs_db": str(settings.jobs_db)})
+        log.info("ready", extra={"engine": chosen.engine_name, "jobs": jobs.name, "jobs_db": str(settings.jobs_db)})
         try:
             yield
         finally:
-            await runner.stop()  # running jobs stay resumable
-            store.close()
+            await jobs.stop()  # running jobs stay resumable
             budget.close()
             log.info("stopped")
 
@@ -125,6 +115,27 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
     app.add_middleware(BodyLimitMiddleware, limit_for=body_limit)
     app.add_middleware(RequestContextMiddleware)  # outermost: every response carries the request id
     return app
+
+
+def _job_backend(settings: Settings, coach: Coach, offline: Coach, budget: ModelBudget) -> JobBackend:
+    """Redis (run by `krcoach worker`) when configured, else SQLite run inside this process."""
+    if settings.redis_url and settings.job_backend != "sqlite":
+        from krcoach.scale.redis_jobs import RedisJobs  # noqa: PLC0415 - Redis loads only when configured
+
+        return RedisJobs(settings.redis_url, assemble_with=coach, offline=offline)
+    if settings.job_backend == "redis":
+        raise ValueError("KRCOACH_JOB_BACKEND=redis needs KRCOACH_REDIS_URL")
+    store = JobStore(settings.jobs_db)
+    runner = JobRunner(
+        store,
+        coach,
+        max_running_jobs=settings.max_running_jobs,
+        on_outcome=_count_outcome(coach),
+        on_state=_count_job_state,
+        offline=offline,
+        allowance_for=budget.allowance if budget.enabled else None,
+    )
+    return LocalJobs(store, runner)
 
 
 def _count_outcome(coach: Coach) -> Callable[[str, ObjectiveOutcome], None]:

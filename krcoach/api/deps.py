@@ -21,8 +21,7 @@ from krcoach.budget import OFFLINE_HINT, ModelBudget
 from krcoach.coach import Coach
 from krcoach.config import Settings
 from krcoach.engines.base import ModelAllowance
-from krcoach.jobs.runner import JobRunner
-from krcoach.jobs.store import JobStore
+from krcoach.jobs.backend import JobBackend
 
 
 @dataclass(slots=True)
@@ -33,8 +32,7 @@ class Services:
     coach: Coach
     offline: Coach
     """The offline engine's coach (the same as `coach` when no model is configured)."""
-    store: JobStore
-    runner: JobRunner
+    jobs: JobBackend
     keys: ApiKeys
     limiter: RateLimiter
     budget: ModelBudget

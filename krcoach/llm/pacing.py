@@ -5,7 +5,8 @@ pacer is asked before every attempt (retries count: the provider counts them too
 tokens the call may use; the estimate is corrected to the real use once the reply is in.
 
 `LocalPacer` shares the budget inside one process; `krcoach.scale.redis_pacer.RedisPacer` across processes and
-machines. Both use a sliding window: in no window of `window_s` seconds do the admitted calls exceed the limit.
+machines. Both use a sliding window: in no window of `window_s` seconds do the admitted calls exceed the limit,
+and each admitted call holds its place a little longer (`margin_s`) for the time its request takes to arrive.
 """
 
 from __future__ import annotations
@@ -25,6 +26,14 @@ class PaceLimits:
     calls: int | None = None
     tokens: int | None = None
     window_s: float = 60.0
+    margin_s: float = 0.25
+    """A call holds its place for `window_s + margin_s`: a request that reaches the provider up to this long
+    after it was admitted (a new connection, a busy event loop) still cannot crowd the provider's window."""
+
+    @property
+    def held_s(self) -> float:
+        """How long an admitted call counts against the limit."""
+        return self.window_s + self.margin_s
 
     @property
     def enabled(self) -> bool:
@@ -88,7 +97,7 @@ class LocalPacer:
                 return
 
     def _wait_for(self, tokens: int, now: float) -> float:
-        window = self._limits.window_s
+        window = self._limits.held_s
         while self._admitted and self._admitted[0].at <= now - window:
             self._admitted.popleft()
         calls_full = self._limits.calls is not None and len(self._admitted) >= self._limits.calls

@@ -63,7 +63,7 @@ class RedisPacer:
         tokens = -1 if self._limits.tokens is None else self._limits.tokens
         while True:
             now = await self._now()
-            args = [now, self._limits.window_s, calls, tokens, member, max(0, estimated_tokens)]
+            args = [now, self._limits.held_s, calls, tokens, member, max(0, estimated_tokens)]
             wait = float(await self._admit(keys=[self._key], args=args))
             if wait <= 0:
                 return f"{member}:{max(0, estimated_tokens)}"

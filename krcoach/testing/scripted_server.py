@@ -119,13 +119,15 @@ class ScriptedServer:
         self._script = script if callable(script) else in_order(*script)
         self._latency_s = latency_s
         self.requests: list[dict[str, Any]] = []
+        self.arrivals: list[float] = []
+        """`time.time()` of each chat request's arrival (wall clock: comparable across processes)."""
         self.app = FastAPI()
         self.app.post("/v1/chat/completions")(self._complete)
         self.app.get("/v1/models")(self._models)
         self.app.get("/scripted/requests")(self._request_count)
 
-    async def _request_count(self) -> dict[str, int]:
-        return {"requests": len(self.requests)}
+    async def _request_count(self) -> dict[str, Any]:
+        return {"requests": len(self.requests), "arrivals": self.arrivals}
 
     async def _models(self) -> dict[str, Any]:
         return {"object": "list", "data": [{"id": "scripted", "object": "model"}]}
@@ -136,6 +138,7 @@ class ScriptedServer:
         The reply is built before the wait, so the server's own work is inside the latency, not added to it.
         """
         arrived = time.monotonic()
+        self.arrivals.append(time.time())
         body = await request.json()
         self.requests.append(body)
         behaviour = self._script(body)
@@ -201,9 +204,14 @@ class ScriptedServer:
 
 def request_count(base_url: str) -> int:
     """How many chat completions a scripted server (possibly in a child process) has been asked for."""
+    return len(arrivals(base_url))
+
+
+def arrivals(base_url: str) -> list[float]:
+    """When each chat completion request reached a scripted server (possibly in a child process), wall clock."""
     with httpx.Client(trust_env=False, timeout=5) as http:
-        count: int = http.get(base_url.removesuffix("/v1") + "/scripted/requests").json()["requests"]
-        return count
+        times: list[float] = http.get(base_url.removesuffix("/v1") + "/scripted/requests").json()["arrivals"]
+        return times
 
 
 def _wait_until_up(base_url: str, child: BaseProcess) -> None:

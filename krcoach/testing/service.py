@@ -100,3 +100,47 @@ def _wait_until_healthy(service: ServiceProcess, timeout: float) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"krcoach serve not healthy within {timeout:g} s\n{service.log()[-3000:]}")
         time.sleep(0.1)
+
+
+@dataclass
+class WorkerProcess:
+    """A running `krcoach worker`."""
+
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies with its tasks in flight."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def log(self) -> str:
+        """What the worker wrote so far."""
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def running_worker(env: Mapping[str, str], log_path: Path) -> Iterator[WorkerProcess]:
+    """Start `python -m krcoach worker` with these extra environment variables; stop it (SIGTERM) on exit."""
+    full_env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", **env}
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "krcoach", "worker"],
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    worker = WorkerProcess(process, log_path)
+    try:
+        yield worker
+    finally:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()

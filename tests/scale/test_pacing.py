@@ -17,11 +17,7 @@ from krcoach.llm.pacing import LocalPacer, PaceLimits
 from krcoach.scale.redis_pacer import RedisPacer
 from krcoach.testing.scripted_server import Behaviour, ScriptedServer
 from krcoach.testing.workloads import GOOD, generated_set
-
-
-def _max_in_any_window(times: list[float], window: float) -> int:
-    times = sorted(times)
-    return max(sum(1 for t in times if start <= t < start + window) for start in times)
+from tests.scale.helpers import max_in_any_window
 
 
 async def _admission_times(pacers: list[LocalPacer] | list[RedisPacer], calls: int, tokens: int = 10) -> list[float]:
@@ -41,7 +37,7 @@ def test_a_local_pacer_admits_no_more_calls_than_the_limit_in_any_window() -> No
 
     times = asyncio.run(_admission_times([pacer], 12))
 
-    assert _max_in_any_window(times, 0.5) <= 5
+    assert max_in_any_window(times, 0.5) <= 5
     assert max(times) - min(times) >= 1.0  # 12 calls at 5 per 0.5 s need at least two full windows
 
 
@@ -50,7 +46,7 @@ def test_a_local_pacer_holds_calls_back_once_their_tokens_fill_the_window() -> N
 
     times = asyncio.run(_admission_times([pacer], 6, tokens=40))
 
-    assert _max_in_any_window(times, 0.4) <= 2  # 2 × 40 fit in 100, a third does not
+    assert max_in_any_window(times, 0.4) <= 2  # 2 × 40 fit in 100, a third does not
 
 
 @pytest.mark.redis
@@ -68,7 +64,7 @@ def test_workers_sharing_one_redis_pacer_never_exceed_the_limit_together(redis_u
 
     times = asyncio.run(run())
 
-    assert _max_in_any_window(times, 0.6) <= 6
+    assert max_in_any_window(times, 0.6) <= 6
     assert max(times) - min(times) >= 1.2
 
 
@@ -107,4 +103,4 @@ def test_the_model_engine_paces_its_calls_to_the_configured_limit() -> None:
         analysis = Coach(build_llm_engine(settings), concurrency=8).analyze_now(generated_set(8, 2))
 
     assert analysis.meta.usage.calls == len(arrivals) == 8
-    assert _max_in_any_window(arrivals, 0.45) <= 3  # the server sees them a little after admission
+    assert max_in_any_window(arrivals, 0.45) <= 3  # the server sees them a little after admission

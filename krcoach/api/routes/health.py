@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
@@ -37,7 +35,7 @@ async def healthz(app: ServicesDep) -> Health:
 async def readyz(app: ServicesDep) -> Health:
     checks: dict[str, str] = {}
     try:
-        await asyncio.to_thread(app.store.check_writable)
+        await app.jobs.check_ready()
         checks["job_store"] = "ok"
     except Exception as error:
         raise ProblemError(503, "Not ready", f"job store: {error}", kind="not-ready") from error

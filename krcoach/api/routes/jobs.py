@@ -49,11 +49,9 @@ async def submit_job(  # noqa: PLR0917 - FastAPI injects parameters by name
         raise ProblemError(422, "Idempotency-Key not valid", "Use 1-200 visible ASCII characters.", kind="validation")
     key = f"{caller}:{idempotency_key}" if idempotency_key else None
     try:
-        job, created = app.store.create(body, idempotency_key=key, caller=caller, engine=run.engine)
+        job, _ = await app.jobs.create(body, idempotency_key=key, caller=caller, engine=run.engine)
     except IdempotencyConflict as error:
         raise ProblemError(409, "Idempotency-Key reused", str(error), kind="idempotency-conflict") from error
-    if created:
-        app.runner.submit(job.id)
     response.headers["Location"] = f"/v1/jobs/{job.id}"
     return JobCreated(id=job.id, status_url=f"/v1/jobs/{job.id}", result_url=f"/v1/jobs/{job.id}/result")
 
@@ -61,8 +59,8 @@ async def submit_job(  # noqa: PLR0917 - FastAPI injects parameters by name
 @router.get("/{job_id}", response_model=JobStatus, summary="A job's state and progress", responses=_NOT_FOUND)
 async def job_status(job_id: str, app: ServicesDep, caller: CallerDep) -> JobStatus:
     try:
-        _check_owner(app, job_id, caller)
-        return app.store.status(job_id)
+        await _check_owner(app, job_id, caller)
+        return await app.jobs.status(job_id)
     except JobNotFound as error:
         raise ProblemError(404, "Job not found", str(error), kind="job-not-found") from error
 
@@ -75,8 +73,8 @@ async def job_status(job_id: str, app: ServicesDep, caller: CallerDep) -> JobSta
 )
 async def job_result(job_id: str, app: ServicesDep, caller: CallerDep) -> SetAnalysis:
     try:
-        _check_owner(app, job_id, caller)
-        return app.runner.result(job_id)
+        await _check_owner(app, job_id, caller)
+        return await app.jobs.result(job_id)
     except JobNotFound as error:
         raise ProblemError(404, "Job not found", str(error), kind="job-not-found") from error
     except JobNotFinished as error:
@@ -86,13 +84,13 @@ async def job_result(job_id: str, app: ServicesDep, caller: CallerDep) -> SetAna
 @router.delete("/{job_id}", response_model=JobStatus, summary="Cancel a job", responses=_NOT_FOUND)
 async def cancel_job(job_id: str, app: ServicesDep, caller: CallerDep) -> JobStatus:
     try:
-        _check_owner(app, job_id, caller)
-        return await app.runner.cancel(job_id)
+        await _check_owner(app, job_id, caller)
+        return await app.jobs.cancel(job_id)
     except JobNotFound as error:
         raise ProblemError(404, "Job not found", str(error), kind="job-not-found") from error
 
 
-def _check_owner(app: Services, job_id: str, caller: str) -> None:
+async def _check_owner(app: Services, job_id: str, caller: str) -> None:
     """With API keys on, a job is visible only to the key that submitted it (others get the same 404)."""
-    if app.keys.required and app.store.submitter(job_id)[0] != caller:
+    if app.keys.required and (await app.jobs.submitter(job_id))[0] != caller:
         raise JobNotFound(f"no job {job_id!r}")

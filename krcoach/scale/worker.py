@@ -1,0 +1,86 @@
+"""`krcoach worker`: an ARQ worker that runs the Objectives of jobs queued on Redis.
+
+At-least-once: ARQ keeps a task in its queue until it finishes and marks it in progress with an expiry of the
+task timeout + 10 s; a worker killed mid-task leaves it to be taken again by another once that expires. Outcomes
+are stored with HSETNX, so an Objective run twice is stored once. Every `sweep_s`, a worker re-queues the
+Objectives of unfinished jobs that have neither an outcome nor a queued task (an API replica that died between
+storing a job and queueing it, or a task that used up its tries).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from arq.connections import ArqRedis
+from arq.cron import cron
+from arq.worker import Worker, func
+
+from krcoach.coach import Coach
+from krcoach.config import Settings
+from krcoach.engines.registry import build_engine
+from krcoach.jobs.store import JobState
+from krcoach.scale.redis_jobs import QUEUE, RUN_OBJECTIVE, enqueue_objectives, redis_settings
+from krcoach.scale.redis_store import RedisJobStore
+
+log = logging.getLogger("krcoach.worker")
+
+
+async def run_objective(ctx: dict[str, Any], job_id: str, index: int) -> bool:
+    """Analyse one Objective of a job and store its outcome; True when this run stored it."""
+    store: RedisJobStore = ctx["store"]
+    caller, engine = await store.submitter(job_id)
+    state = (await store.status(job_id)).state
+    if state not in {JobState.QUEUED, JobState.RUNNING} or await store.has_outcome(job_id, index):
+        return False
+    okr_set = await store.okr_set(job_id)
+    coach: Coach = ctx["offline"] if engine == "rules" else ctx["coach"]
+    skip = set(range(len(okr_set.objectives))) - {index}
+    async for _, outcome in coach.objective_outcomes(okr_set, skip=skip):
+        stored = await store.save_outcome(job_id, index, outcome)
+        log.info("objective done", extra={"job_id": job_id, "index": index, "stored": stored, "caller": caller})
+        return stored
+    return False
+
+
+async def requeue_missing(ctx: dict[str, Any]) -> int:
+    """Queue the Objectives of unfinished jobs that have no outcome (queued or running ones are not doubled)."""
+    store: RedisJobStore = ctx["store"]
+    pool: ArqRedis = ctx["redis"]
+    queued = 0
+    for job_id in await store.unfinished():
+        status = await store.status(job_id)
+        missing = sorted(set(range(status.objectives_total)) - await store.done_indexes(job_id))
+        await enqueue_objectives(pool, job_id, missing)
+        queued += len(missing)
+    return queued
+
+
+def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
+    """The ARQ worker for these settings (Redis URL, engine, concurrency, task timeout)."""
+    if not settings.redis_url:
+        raise ValueError("krcoach worker needs KRCOACH_REDIS_URL")
+    timeout = settings.worker_item_timeout_s or settings.llm_deadline_s + 30
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        coach = Coach(build_engine(None, settings), concurrency=1)
+        ctx["coach"] = coach
+        ctx["offline"] = Coach() if coach.uses_model else coach
+        ctx["store"] = RedisJobStore(ctx["redis"])
+        log.info("worker ready", extra={"engine": coach.engine_name, "max_jobs": settings.worker_concurrency})
+
+    sweep_minutes = set(range(0, 60, max(1, settings.worker_sweep_min)))
+    return Worker(
+        functions=[func(run_objective, name=RUN_OBJECTIVE, timeout=timeout, max_tries=settings.worker_max_tries)],
+        cron_jobs=[cron(requeue_missing, minute=sweep_minutes, second=0, run_at_startup=True)],
+        queue_name=QUEUE,
+        redis_settings=redis_settings(settings.redis_url),
+        on_startup=startup,
+        max_jobs=settings.worker_concurrency,
+        job_timeout=timeout,  # also the sweep's: ARQ's in-progress expiry is the longest timeout + 10 s
+        poll_delay=settings.worker_poll_s,
+        keep_result=0,
+        burst=burst,
+        handle_signals=True,
+        log_results=False,
+    )
