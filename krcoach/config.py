@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     """Longest time for one Objective in a worker (default: `llm_deadline_s` + 30 s). A worker that dies leaves
     its Objectives to another worker this long (+ 10 s) after it took them."""
     worker_max_tries: int = Field(default=5, ge=1)
-    worker_poll_s: float = Field(default=0.05, gt=0)
+    worker_poll_s: float = Field(default=0.02, gt=0)
     """How often an idle worker looks for queued Objectives."""
     worker_sweep_min: int = Field(default=1, ge=1, le=60)
     """Every this many minutes a worker re-queues Objectives of unfinished jobs that have no task."""

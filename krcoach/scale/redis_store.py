@@ -136,6 +136,16 @@ class RedisJobStore:
         args = [index, outcome.model_dump_json(), len(outcome.analysis.key_results), _now(), job_id]
         return bool(await self._save(keys=keys, args=args))
 
+    async def run_info(self, job_id: str, index: int) -> tuple[str | None, str, str]:
+        """(state, caller, engine) when the Objective still has to run (job unfinished, no outcome), else state None."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hmget(_job(job_id), ["state", "caller", "engine"])
+            pipe.hexists(_job(job_id) + ":outcomes", str(index))
+            (state, caller, engine), stored = await pipe.execute()
+        state_text = _text(state)
+        runnable = state_text in {JobState.QUEUED.value, JobState.RUNNING.value} and not stored
+        return (state_text if runnable else None), _text(caller), _text(engine)
+
     async def has_outcome(self, job_id: str, index: int) -> bool:
         """True when this Objective's outcome is stored."""
         return bool(await _resolved(self.redis.hexists(_job(job_id) + ":outcomes", str(index))))

@@ -10,6 +10,7 @@ storing a job and queueing it, or a task that used up its tries).
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from typing import Any
 
 from arq.connections import ArqRedis
@@ -18,8 +19,8 @@ from arq.worker import Worker, func
 
 from krcoach.coach import Coach
 from krcoach.config import Settings
+from krcoach.domain.okr import OKRSet
 from krcoach.engines.registry import build_engine
-from krcoach.jobs.store import JobState
 from krcoach.scale.redis_jobs import QUEUE, RUN_OBJECTIVE, enqueue_objectives, redis_settings
 from krcoach.scale.redis_store import RedisJobStore
 
@@ -29,11 +30,10 @@ log = logging.getLogger("krcoach.worker")
 async def run_objective(ctx: dict[str, Any], job_id: str, index: int) -> bool:
     """Analyse one Objective of a job and store its outcome; True when this run stored it."""
     store: RedisJobStore = ctx["store"]
-    caller, engine = await store.submitter(job_id)
-    state = (await store.status(job_id)).state
-    if state not in {JobState.QUEUED, JobState.RUNNING} or await store.has_outcome(job_id, index):
-        return False
-    okr_set = await store.okr_set(job_id)
+    state, caller, engine = await store.run_info(job_id, index)
+    if state is None:
+        return False  # ended, cancelled, or this Objective is already stored
+    okr_set = await _okr_set(ctx, store, job_id)
     coach: Coach = ctx["offline"] if engine == "rules" else ctx["coach"]
     skip = set(range(len(okr_set.objectives))) - {index}
     async for _, outcome in coach.objective_outcomes(okr_set, skip=skip):
@@ -41,6 +41,16 @@ async def run_objective(ctx: dict[str, Any], job_id: str, index: int) -> bool:
         log.info("objective done", extra={"job_id": job_id, "index": index, "stored": stored, "caller": caller})
         return stored
     return False
+
+
+async def _okr_set(ctx: dict[str, Any], store: RedisJobStore, job_id: str) -> OKRSet:
+    """The job's input, read and parsed once per worker while its Objectives run here (a few jobs kept)."""
+    cache: OrderedDict[str, OKRSet] = ctx.setdefault("okr_sets", OrderedDict())
+    if job_id not in cache:
+        cache[job_id] = await store.okr_set(job_id)
+        while len(cache) > 8:
+            cache.popitem(last=False)
+    return cache[job_id]
 
 
 async def requeue_missing(ctx: dict[str, Any]) -> int:
