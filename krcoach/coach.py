@@ -160,11 +160,11 @@ class Coach:
         """The engine's answer, when the allowance lets the model be asked (checked just before the call)."""
         if allowance is None or not self.uses_model:
             return await self._engine.rewrite(brief)
-        refusal = allowance.refusal()
+        refusal = await allowance.refusal()
         if refusal is not None:
             return ObjectiveRewrite(errors={kr.id: [refusal] for kr in brief.key_results})
         rewrite = await self._engine.rewrite(brief)
-        allowance.charge(rewrite.usage)
+        await allowance.charge(rewrite.usage)
         return rewrite
 
     def _key_result_analysis(

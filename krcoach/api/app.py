@@ -22,7 +22,7 @@ from krcoach.api.security import ApiKeys, RateLimiter
 from krcoach.budget import ModelBudget
 from krcoach.coach import Coach, ObjectiveOutcome
 from krcoach.config import Settings, get_settings
-from krcoach.engines.registry import build_engine, http_transport
+from krcoach.engines.registry import build_engine, http_transport, model_budget
 from krcoach.jobs.backend import JobBackend, LocalJobs
 from krcoach.jobs.runner import JobRunner
 from krcoach.jobs.store import JobState, JobStore
@@ -49,12 +49,7 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         chosen = coach or Coach(build_engine(None, settings), concurrency=settings.concurrency)
         offline = Coach(concurrency=settings.concurrency) if chosen.uses_model else chosen
-        budget = ModelBudget(
-            settings.jobs_db,
-            calls=settings.model_budget_calls,
-            tokens=settings.model_budget_tokens,
-            period_s=settings.model_budget_period_s,
-        )
+        budget = model_budget(settings)
         jobs = _job_backend(settings, chosen, offline, budget)
         app.state.services = Services(
             settings=settings,

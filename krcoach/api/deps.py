@@ -91,7 +91,7 @@ async def coaching(request: Request, app: ServicesDep, caller: CallerDep, engine
     """The engine for this request; 429 when the caller's model budget is spent (the offline engine is offered)."""
     if engine == "rules" or not app.coach.uses_model:
         return Coaching(app.offline, None, engine)
-    spent = app.budget.refusal(caller)
+    spent = await app.budget.refusal(caller)
     if spent is not None:
         metrics.BUDGET_REFUSALS.inc()
         kept = [(name, value) for name, value in request.query_params.multi_items() if name != "engine"]

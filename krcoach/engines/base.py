@@ -70,10 +70,10 @@ class RewriteEngine(Protocol):
 class ModelAllowance(Protocol):
     """A caller's model budget as the coach sees it: may the model be asked now, and what did it use."""
 
-    def refusal(self) -> str | None:
+    async def refusal(self) -> str | None:
         """Why the model must not be asked now (the budget is spent), or None when it may."""
         ...
 
-    def charge(self, usage: Usage) -> None:
+    async def charge(self, usage: Usage) -> None:
         """Record what one engine answer used (calls and tokens)."""
         ...

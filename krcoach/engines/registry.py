@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from krcoach.budget import BudgetLedger, ModelBudget, SQLiteLedger
 from krcoach.config import Settings
 from krcoach.engines.base import RewriteEngine
 from krcoach.engines.llm import LLMEngine, Observer
@@ -96,3 +97,22 @@ def http_transport(settings: Settings) -> OpenAITransport:
     """The HTTP transport to the configured endpoint (no retries: those wrap it)."""
     api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     return OpenAITransport(base_url=settings.llm_base_url, api_key=api_key)
+
+
+def budget_ledger(settings: Settings) -> BudgetLedger:
+    """Where per-caller model spending is added up: Redis when a Redis URL is set, else the job store's file."""
+    if settings.redis_url:
+        from krcoach.scale.redis_budget import RedisLedger  # noqa: PLC0415
+
+        return RedisLedger(settings.redis_url)
+    return SQLiteLedger(settings.jobs_db)
+
+
+def model_budget(settings: Settings) -> ModelBudget:
+    """The per-caller model budget the settings describe."""
+    return ModelBudget(
+        budget_ledger(settings),
+        calls=settings.model_budget_calls,
+        tokens=settings.model_budget_tokens,
+        period_s=settings.model_budget_period_s,
+    )

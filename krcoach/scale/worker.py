@@ -17,10 +17,11 @@ from arq.connections import ArqRedis
 from arq.cron import cron
 from arq.worker import Worker, func
 
+from krcoach.budget import ModelBudget
 from krcoach.coach import Coach
 from krcoach.config import Settings
 from krcoach.domain.okr import OKRSet
-from krcoach.engines.registry import build_engine
+from krcoach.engines.registry import build_engine, model_budget
 from krcoach.scale.redis_jobs import QUEUE, RUN_OBJECTIVE, enqueue_objectives, redis_settings
 from krcoach.scale.redis_store import RedisJobStore
 
@@ -35,8 +36,10 @@ async def run_objective(ctx: dict[str, Any], job_id: str, index: int) -> bool:
         return False  # ended, cancelled, or this Objective is already stored
     okr_set = await _okr_set(ctx, store, job_id)
     coach: Coach = ctx["offline"] if engine == "rules" else ctx["coach"]
+    budget: ModelBudget = ctx["budget"]
+    allowance = budget.allowance(caller) if budget.enabled and coach.uses_model else None
     skip = set(range(len(okr_set.objectives))) - {index}
-    async for _, outcome in coach.objective_outcomes(okr_set, skip=skip):
+    async for _, outcome in coach.objective_outcomes(okr_set, skip=skip, allowance=allowance):
         stored = await store.save_outcome(job_id, index, outcome)
         log.info("objective done", extra={"job_id": job_id, "index": index, "stored": stored, "caller": caller})
         return stored
@@ -77,6 +80,7 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
         ctx["coach"] = coach
         ctx["offline"] = Coach() if coach.uses_model else coach
         ctx["store"] = RedisJobStore(ctx["redis"])
+        ctx["budget"] = model_budget(settings)
         log.info("worker ready", extra={"engine": coach.engine_name, "max_jobs": settings.worker_concurrency})
 
     sweep_minutes = set(range(0, 60, max(1, settings.worker_sweep_min)))

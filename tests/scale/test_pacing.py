@@ -10,10 +10,13 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from krcoach.budget import BudgetSpent, ModelBudget, Spending
 from krcoach.coach import Coach
 from krcoach.config import Settings
+from krcoach.domain.analysis import Usage
 from krcoach.engines.registry import build_llm_engine
 from krcoach.llm.pacing import LocalPacer, PaceLimits
+from krcoach.scale.redis_budget import RedisLedger
 from krcoach.scale.redis_pacer import RedisPacer
 from krcoach.testing.scripted_server import Behaviour, ScriptedServer
 from krcoach.testing.workloads import GOOD, generated_set
@@ -104,3 +107,24 @@ def test_the_model_engine_paces_its_calls_to_the_configured_limit() -> None:
 
     assert analysis.meta.usage.calls == len(arrivals) == 8
     assert max_in_any_window(arrivals, 0.45) <= 3  # the server sees them a little after admission
+
+
+@pytest.mark.redis
+def test_a_callers_model_budget_on_redis_is_one_budget_for_every_replica(redis_url: str) -> None:
+    async def run() -> tuple[BudgetSpent | None, BudgetSpent | None, list[tuple[str, Spending]]]:
+        replicas = [ModelBudget(RedisLedger(redis_url), calls=3, tokens=None, period_s=3600) for _ in range(2)]
+        caller = f"key:{uuid.uuid4().hex[:8]}"
+        await replicas[0].charge(caller, Usage(calls=2, prompt_tokens=10))
+        still_open = await replicas[1].refusal(caller)
+        await replicas[1].charge(caller, Usage(calls=1, prompt_tokens=10))
+        spent = await replicas[0].refusal(caller)
+        listed = [entry for entry in replicas[1].current() if entry[0] == caller]
+        for replica in replicas:
+            replica.close()
+        return still_open, spent, listed
+
+    still_open, spent, listed = asyncio.run(run())
+
+    assert still_open is None
+    assert spent is not None and "3 of 3 model calls an hour" in spent.reason
+    assert [(spending.calls, spending.tokens) for _, spending in listed] == [(3, 20)]
