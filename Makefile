@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo serve bench-api test test-llm-server test-browser chromium soak lint types unit eval eval-model bench clean
+.PHONY: demo serve bench-api test test-llm-server test-browser test-redis redis chromium soak lint types unit eval eval-model bench clean
 
 LLM_STAMP := $(VENV)/.installed-llm-server
 
@@ -56,6 +56,14 @@ chromium:
 # The web page end to end in headless Chromium; screenshots land in test-artifacts/browser/.
 test-browser: $(STAMP) chromium
 	KRCOACH_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser
+
+# Debian's redis-server for the scale-out suite (needs root or sudo once).
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
+
+# Scale-out on a real Redis: API replicas, workers (one killed mid-job), the shared rate limit and budgets.
+test-redis: $(STAMP) redis
+	KRCOACH_REQUIRE_REDIS=1 $(BIN)/pytest -q -m redis
 
 # 2,000 Key Results through POST /v1/jobs, 30% of model replies failing, the service SIGKILLed twice (about 15 s).
 soak: $(STAMP)
