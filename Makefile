@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo serve bench-api test test-llm-server test-browser test-redis redis chromium soak lint types unit eval eval-model bench clean
+.PHONY: demo serve bench-api test test-llm-server test-browser test-redis redis chromium soak lint types unit eval eval-model eval-injection bench clean
 
 LLM_STAMP := $(VENV)/.installed-llm-server
 
@@ -42,6 +42,13 @@ eval: $(STAMP)
 eval-model: $(STAMP)
 	$(BIN)/krcoach eval-model --replay evals/cassettes/gemma3-270m.jsonl --out evals/reports/model \
 		--gate evals/model_thresholds.toml
+
+# The prompt-injection corpus (evals/injection/): the scripted hijacked model, then the recorded local model.
+# Exit 1 on any leak or failed guard.
+eval-injection: $(STAMP)
+	$(BIN)/krcoach eval-injection --scripted --out evals/reports/injection/scripted
+	$(BIN)/krcoach eval-injection --replay evals/cassettes/injection-gemma3-270m.jsonl \
+		--out evals/reports/injection/replay
 
 test: lint types unit eval eval-model
 

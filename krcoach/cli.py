@@ -1,4 +1,4 @@
-"""Command line: `krcoach analyze`, `check`, `schema`, `eval`, `eval-model`, `serve`. It only translates."""
+"""Command line (`analyze`, `check`, `schema`, `eval`, `eval-model`, `eval-injection`, `serve`). It only translates."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from krcoach.domain.issue_codes import CATALOGUE
 from krcoach.domain.okr import SCHEMA_VERSION, OKRSet
 from krcoach.engines.registry import UnknownEngineError, build_engine
 from krcoach.evaluation.dataset import load_cases
+from krcoach.evaluation.injection import run_injection, write_injection_report
+from krcoach.evaluation.injection_corpus import CORPUS, load_corpus
 from krcoach.evaluation.model_run import render_model_report, run_model_eval
 from krcoach.evaluation.runner import check_thresholds, run_eval
 from krcoach.io import InputError, InputFormat, OutputFormat, read_okr_set, render
@@ -179,6 +181,35 @@ def eval_model(  # noqa: PLR0917 - typer options are parameters
     for breach in breaches:
         stderr.print(f"[red]gate failed:[/red] {breach}")
     if breaches:
+        raise typer.Exit(code=1)
+
+
+@app.command("eval-injection")
+def eval_injection(
+    corpus: Annotated[Path, typer.Option(help="The prompt-injection corpus (YAML).")] = CORPUS,
+    live: Annotated[
+        bool, typer.Option("--live/--scripted", help="The configured endpoint, or the scripted hijacked model.")
+    ] = False,
+    record: Annotated[Path | None, typer.Option(help="Record every reply to this cassette.")] = None,
+    replay: Annotated[Path | None, typer.Option(help="Answer from this cassette instead of a server.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for report.md and report.json.")] = None,
+) -> None:
+    """Run the prompt-injection corpus through the model path; exit 1 unless every case passed with no leak."""
+    if record is not None and replay is not None:
+        _fail("choose --record or --replay, not both")
+    try:
+        cases = load_corpus(corpus)
+        report = run_sync(run_injection(cases, get_settings(), live=live, record=record, replay=replay))
+    except (OSError, ValueError, ConfigurationError) as error:
+        _fail(str(error))
+    if out is not None:
+        write_injection_report(report, out)
+    for result in report.results:
+        if not result.passed:
+            reasons = [*result.schema_problems, *result.leaks, *result.guard_failures]
+            stderr.print(f"[red]{result.id}[/red] ({result.category}): {escape('; '.join(reasons)[:300])}")
+    Console(highlight=False, soft_wrap=True).print(escape(report.summary_line()))
+    if not report.ok:
         raise typer.Exit(code=1)
 
 

@@ -72,6 +72,16 @@ def test_proposals_never_contain_numbers_absent_from_the_input_and_keep_the_time
             assert "[baseline]" in proposal.placeholders and "[target]" in proposal.placeholders
 
 
+def test_a_deadline_next_to_a_decimal_number_is_not_cut_into_an_invented_number() -> None:
+    text = "Launch the onboarding flow v2 by Q3 10.01"  # "Q3 10" would be half of 10.01
+    draft = OKRSet.model_validate({"objectives": [{"title": "Onboarding", "key_results": [{"text": text}]}]})
+
+    [kr] = Coach().analyze_now(draft).key_results()
+
+    assert kr.proposals and kr.errors == []
+    assert all(p.text.endswith("by Q3") and not invented_numbers(p.text, text) for p in kr.proposals)
+
+
 def test_a_complete_result_key_result_is_left_alone() -> None:
     nps = Coach().analyze_now(DRAFT).objectives[0].key_results[2]
     assert not nps.needs_work and nps.proposals == []

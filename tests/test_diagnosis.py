@@ -95,6 +95,25 @@ def test_a_complete_result_key_result_needs_no_work() -> None:
     assert diagnosis.time_frame == "by end of Q3"
 
 
+@pytest.mark.parametrize(
+    ("text", "time_frame"),
+    [
+        ("Reach 40% by Q3 10.01", "by Q3"),
+        ("Grow ARR to $2m by 30 June 2026.5", "by 30 June"),
+        ("Cut churn to 2% in 2026.03", None),
+        ("Cut churn H2 26,000", None),
+    ],
+)
+def test_a_time_frame_never_ends_inside_a_number(text: str, time_frame: str | None) -> None:
+    assert diagnose(text).time_frame == time_frame
+
+
+@pytest.mark.parametrize("text", ["Launch the flow; - -", "Launch the flow and { \u200b", "Run 5 demos and — —"])
+def test_a_second_clause_of_only_punctuation_is_diagnosed_not_a_crash(text: str) -> None:
+    diagnosis = diagnose(text)
+    assert (diagnosis.label, diagnosis.needs_work) == (Label.ACTION, True)
+
+
 def test_a_target_without_baseline_is_noted_but_not_blocking() -> None:
     diagnosis = diagnose("Increase NPS to 50 by end of Q3")
     assert IssueCode.MISSING_BASELINE in diagnosis.codes

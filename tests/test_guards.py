@@ -9,6 +9,13 @@ def test_a_number_absent_from_the_input_is_invented() -> None:
     assert invented_numbers("Increase NPS from 30 to 50", "Run 20 interviews", "NPS today is 30") == {"50"}
 
 
+def test_a_number_typed_next_to_an_invisible_character_is_still_in_the_input() -> None:
+    typed = "Launch the flow x\u200bQ2 2026"  # a zero-width space glues "x" to "Q2" once it is folded away
+
+    assert invented_numbers("Share of customers activated in week 1: from [baseline] to [target] by Q2 2026",
+                            typed, "week 1") == set()  # fmt: skip
+
+
 def test_numbers_written_differently_are_the_same_number() -> None:
     assert invented_numbers("Reach 1,000 paying teams", "1000 paying teams by Q3") == set()
 

@@ -140,8 +140,10 @@ def test_prompt_mode_sends_no_response_format_and_still_validates() -> None:
         (Reply("{not json"), "not valid JSON"),
         (Reply(json.dumps({"objective_suggestion": None, "key_results": [{"id": "O1.KR1"}]})), "proposals"),
         (Reply('{"objective_suggestion": null, "key_res', finish_reason="length"), "cut off"),
+        (Reply('{"objective_suggestion": ' + "9" * 5000 + "}"), "huge number"),
+        (Reply("[" * 100_000 + "]" * 100_000), "deep nesting"),
     ],
-    ids=["invalid-json", "schema-invalid", "truncated"],
+    ids=["invalid-json", "schema-invalid", "truncated", "huge-integer", "nested-past-the-stack"],
 )
 def test_an_unusable_reply_is_re_asked_with_the_concrete_errors(broken: Reply, mentioned: str) -> None:
     analysis, server = analyse(in_order(broken, GOOD))

@@ -2,6 +2,9 @@
 
 The example analysis is the offline engine's answer to a small draft, computed once when the document is first
 asked for; so every example is valid against its schema by construction and changes when the schemas do.
+
+Every error answer is documented as it is sent: `application/problem+json` with the `Problem` schema, including
+the answers every route can give whatever its own code (an undecodable body, a missing API key, the rate limit).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from krcoach.api.problems import PROBLEM_BASE, FieldError, Problem
+from krcoach.api.problems import PROBLEM_BASE, PROBLEM_JSON, FieldError, Problem
 from krcoach.api.routes.health import Health
 from krcoach.coach import Coach
 from krcoach.domain.analysis import Label, SetAnalysis
@@ -53,10 +56,47 @@ def install_openapi(app: FastAPI) -> None:
                 tags=app.openapi_tags,
             )
             add_examples(document["components"]["schemas"], example_instances())
+            document_problems(document)
             app.openapi_schema = document
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+_PROBLEM_REF = "#/components/schemas/Problem"
+_FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
+"""FastAPI's own 422 schemas: never sent (validation errors are problems), so not documented."""
+_GUARDED = {
+    "401": "An API key is required and missing or wrong.",
+    "429": "Rate limit reached; see Retry-After.",
+}
+"""What the API-key check and the rate limit in front of every secured operation can answer."""
+_WITH_BODY = {
+    "400": "The body cannot be decoded (JSON that is not UTF-8).",
+    "413": "The body is too large.",
+    "422": "A field is not valid; `errors` names each one.",
+}
+"""What any operation with a request body can answer before the route runs."""
+
+
+def document_problems(document: dict[str, Any]) -> None:
+    """Document every error status of every operation as `application/problem+json` with the Problem schema."""
+    for path_item in document["paths"].values():
+        for operation in path_item.values():
+            responses: dict[str, Any] = operation["responses"]
+            common = {
+                **(_GUARDED if operation.get("security") else {}),
+                **(_WITH_BODY if "requestBody" in operation else {}),
+            }
+            for status, description in common.items():
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
+                if status[0] in "45":
+                    response["content"] = {PROBLEM_JSON: {"schema": {"$ref": _PROBLEM_REF}}}
+            operation["responses"] = dict(sorted(responses.items()))
+    schemas = document["components"]["schemas"]
+    for name in _FASTAPI_VALIDATION:
+        schemas.pop(name, None)
 
 
 def example_instances() -> dict[str, BaseModel]:

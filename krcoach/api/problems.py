@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from krcoach.api.context import request_id_of
 
@@ -115,7 +116,10 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(error, StarletteHTTPException)
         detail = error.detail if isinstance(error.detail, str) else None
         title = _TITLES.get(error.status_code, "Request failed")
-        return problem_response(request, error.status_code, title, detail, headers=dict(error.headers or {}))
+        headers = dict(error.headers or {})
+        if error.status_code == 405:  # Starlette names the methods of the first route at the path only
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return problem_response(request, error.status_code, title, detail, headers=headers)
 
     async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
         return problem_response(
@@ -140,6 +144,19 @@ _TITLES = {
     415: "Unsupported media type",
     429: "Too many requests",
 }
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app answers at the request's path: the `Allow` header of a 405."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in _METHODS
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    ]
 
 
 def _location(error: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from krcoach.domain import lexicon as lx
 from krcoach.domain import phrases
@@ -191,8 +192,8 @@ def _measure(f: Features, span: tuple[int, int] | None, *, strong: bool) -> Verd
 
 def _measure_named_first(f: Features) -> bool:
     """'Gross retention of …, measured quarterly', 'Mean time to detect …': the text opens with a measure."""
-    head = f.words(0, 4)
-    for word, following in zip(head, [*head[1:], ""], strict=True):
+    head = f.words(0, 4)  # none when the clause is only punctuation: "Launch the flow; - -"
+    for word, following in pairwise([*head, ""]):
         modifier = following in lx.INTERNAL_PEOPLE or following in lx.OUTPUT_NOUNS  # "sales team", "support tickets"
         if word in lx.METRIC_WORDS and word not in lx.BENEFICIARIES | {"number", "count"} and not modifier:
             return head.index(word) < 3

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = "1.1"
 """Version of the public schemas (input and analysis). Bumped on any breaking change."""
@@ -12,7 +13,22 @@ SCHEMA_VERSION = "1.1"
 MAX_TEXT_CHARS = 1000
 """Longest Key Result or Objective text accepted, in characters."""
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_CHARS)]
+
+def _within_limit(value: object) -> object:
+    """The limit counts the text as sent, surrounding whitespace included: what the JSON Schema's maxLength says."""
+    if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+        raise PydanticCustomError(
+            "string_too_long", "String should have at most {max_length} characters", {"max_length": MAX_TEXT_CHARS}
+        )
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S"),
+    BeforeValidator(_within_limit),
+]
+"""Text as written, stripped: not blank (`pattern` documents it), at most MAX_TEXT_CHARS characters as sent."""
 OptionalLabel = Annotated[str | None, Field(default=None, max_length=200)]
 
 

@@ -35,7 +35,11 @@ _TIME_FRAME_PATTERNS = (
     r"\b(?:rolling|trailing)\s+\d+[- ](?:day|week|month)s?\b",
     rf"\bin\s+{_MONTH}(?:\s+\d{{4}})?\b",
 )
-TIME_FRAME_RE = re.compile("|".join(f"(?:{p})" for p in _TIME_FRAME_PATTERNS), re.IGNORECASE)
+TIME_FRAME_RE = re.compile(
+    "(?:" + "|".join(f"(?:{p})" for p in _TIME_FRAME_PATTERNS) + r")(?![.,]\d)",  # never ends inside a number
+    re.IGNORECASE,
+)
+"""Deadlines and cadences. "Q3 10.01" has the time frame "Q3": "Q3 10" would copy half a number into a rewrite."""
 
 _TOKEN_RE = re.compile(
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?[a-z%]*|[a-z0-9]+(?:['’\-/:.&][a-z0-9]+)*%?|[%$€£≥≤<>+#~]", re.IGNORECASE

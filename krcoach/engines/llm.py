@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from krcoach.domain.analysis import Proposal, Usage
 from krcoach.domain.diagnosis import Diagnosis
-from krcoach.domain.guards import echoed_example, invented_numbers, placeholders_in, proposal_problems
+from krcoach.domain.guards import (
+    echoed_example,
+    echoed_instructions,
+    folded,
+    invented_numbers,
+    placeholders_in,
+    proposal_problems,
+)
 from krcoach.domain.text import numbers_in
 from krcoach.engines.base import EngineInfo, ObjectiveBrief, ObjectiveRewrite
 from krcoach.llm.cache import NoCache, ReplyCache, cache_key
@@ -59,6 +66,7 @@ class LLMEngine:
         self._cache = cache or NoCache()
         self._schema = reply_schema()
         self._examples = prompt.example_answers
+        self._instructions = (self._render_system(), *self._examples)
         self._info = EngineInfo(model=caller.model, prompt_version=prompt.version, prompt_hash=self._render_hash())
 
     @property
@@ -78,7 +86,7 @@ class LLMEngine:
         cached = await self._cache.get(key)
         if cached is not None:
             reply = RewriteReply.model_validate_json(cached)
-            problems = _problems(objective, reply, self._examples)
+            problems = _problems(objective, reply, self._examples, self._instructions)
             rewrite = self._rewrite_from(objective, reply, problems, Usage(cache_hits=1))
             self._observe(objective, Outcome(value=reply), rewrite, cached=True)
             return rewrite
@@ -88,7 +96,7 @@ class LLMEngine:
                 prompt.messages,
                 RewriteReply,
                 self._profile.response_format("rewrite_reply", self._schema),
-                check=lambda reply: _problems(objective, reply, self._examples),
+                check=lambda reply: _problems(objective, reply, self._examples, self._instructions),
                 outcome=outcome,
             )
         except ConfigurationError:
@@ -152,6 +160,10 @@ class LLMEngine:
         ids = [kr.id for kr in objective.key_results]
         return self._prompt.render(draft=draft, ids=ids, numbers=numbers, schema=schema)
 
+    def _render_system(self) -> str:
+        schema = json.dumps(self._schema) if self._profile.schema_in_prompt else None
+        return self._prompt.render(draft={}, ids=[], numbers=[], schema=schema).messages[0]["content"]
+
     def _render_hash(self) -> str:
         schema = json.dumps(self._schema) if self._profile.schema_in_prompt else None
         return self._prompt.render(draft={}, ids=[], numbers=[], schema=schema).template_hash
@@ -166,7 +178,9 @@ class LLMEngine:
             if entry.id not in given:
                 continue
             for proposal in entry.proposals:
-                if _proposal_problems(proposal.text, sources, self._examples):
+                if _proposal_problems(proposal.text, sources, self._examples, self._instructions) or _leaks(
+                    proposal.rationale, sources, self._instructions
+                ):
                     continue
                 rewrite.proposals.setdefault(entry.id, []).append(
                     Proposal(
@@ -180,27 +194,49 @@ class LLMEngine:
         for kr in objective.key_results:
             if kr.id not in rewrite.proposals:
                 mine = [p for p in problems if p.startswith(kr.id)] or problems
-                rewrite.errors[kr.id] = ["the model's proposals failed the checks: " + "; ".join(mine)[:400]]
+                shown = [_withheld(p, sources, self._instructions) for p in mine]
+                rewrite.errors[kr.id] = ["the model's proposals failed the checks: " + "; ".join(shown)[:400]]
         suggestion = reply.objective_suggestion
         if (
             objective.project_style
             and suggestion
             and not invented_numbers(suggestion, *sources)
             and not echoed_example(suggestion, self._examples)
+            and not _leaks(suggestion, sources, self._instructions)
         ):
             rewrite.suggestion = suggestion.strip()
         return rewrite
 
 
-def _proposal_problems(text: str, sources: tuple[str, ...], examples: tuple[str, ...]) -> list[str]:
-    """The guards every proposal passes, plus one for models: it must not copy a few-shot example."""
+def _proposal_problems(
+    text: str, sources: tuple[str, ...], examples: tuple[str, ...], instructions: tuple[str, ...]
+) -> list[str]:
+    """The guards every proposal passes, plus two for models: it must not copy a few-shot example or the prompt."""
     problems = proposal_problems(text, *sources)
     if echoed_example(text, examples):
         problems.append("the rewrite copies an example from the instructions; write one for this Key Result")
+    elif _leaks(text, sources, instructions):
+        problems.append("the rewrite repeats the instructions; write a Key Result for this draft")
     return problems
 
 
-def _problems(objective: ObjectiveBrief, reply: RewriteReply, examples: tuple[str, ...]) -> list[str]:
+def _leaks(text: str, sources: tuple[str, ...], instructions: tuple[str, ...]) -> bool:
+    """The text repeats the prompt (8 words in a row, or the delimiter) where the draft did not."""
+    if echoed_instructions(text, instructions, *sources) is not None:
+        return True
+    return "okr_draft" in folded(text).lower() and not any("okr_draft" in folded(s).lower() for s in sources)
+
+
+def _withheld(problem: str, sources: tuple[str, ...], instructions: tuple[str, ...]) -> str:
+    """A problem as the user sees it: without the model's text when that text repeats the prompt."""
+    if not _leaks(problem, sources, instructions):
+        return problem
+    return problem.split(" (", 1)[0] + ": the proposal repeated the prompt and is not shown"
+
+
+def _problems(
+    objective: ObjectiveBrief, reply: RewriteReply, examples: tuple[str, ...], instructions: tuple[str, ...]
+) -> list[str]:
     """Everything wrong with a schema-valid reply, written so the model can fix it."""
     sources = _sources(objective)
     expected = [kr.id for kr in objective.key_results]
@@ -214,11 +250,17 @@ def _problems(objective: ObjectiveBrief, reply: RewriteReply, examples: tuple[st
     problems += [f"{kr_id}: answered more than once" for kr_id in set(answered) if answered.count(kr_id) > 1]
     for entry in reply.key_results:
         for number, proposal in enumerate(entry.proposals, 1):
-            for problem in _proposal_problems(proposal.text, sources, examples):
+            for problem in _proposal_problems(proposal.text, sources, examples, instructions):
                 problems.append(f"{entry.id} proposal {number} ({proposal.text[:80]!r}): {problem}")
+            if _leaks(proposal.rationale, sources, instructions):
+                problems.append(
+                    f"{entry.id} proposal {number}: the rationale repeats the instructions; give the reason"
+                )
     suggestion = reply.objective_suggestion or ""
     if invented_numbers(suggestion, *sources):
         problems.append("objective_suggestion: contains numbers that are not in the draft")
+    if _leaks(suggestion, sources, instructions):
+        problems.append("objective_suggestion: repeats the instructions; say what will be different for people")
     return problems
 
 

@@ -11,6 +11,7 @@ from pathlib import PurePath
 import yaml
 
 from krcoach.io.errors import InputError
+from krcoach.io.yaml_safe import safe_load
 
 
 class InputFormat(StrEnum):
@@ -44,6 +45,7 @@ SUPPORTED = ", ".join(
 """The supported formats with their extensions, for messages."""
 
 _CSV_DELIMITERS = ",;\t"
+_LINE_END = re.compile(r"\r\n?|\n")
 _YAML_KEY = re.compile(r"^objectives\s*:", re.MULTILINE)
 _MARKDOWN_HINT = re.compile(
     r"^\s{0,3}(?:#{1,6}\s+\S|[*_]*objective\b|[-*+]\s+\S|\d+[.)]\s+\S)", re.IGNORECASE | re.MULTILINE
@@ -69,13 +71,21 @@ def sniff_format(text: str) -> InputFormat | None:
         return _sniff_json(stripped)
     if _YAML_KEY.search(text) or _is_yaml_objective_list(text):
         return InputFormat.yaml
-    header = stripped.partition("\n")[0]
-    cells = next(csv.reader([header], csv_dialect(header)), [])
+    header = first_line(stripped)
+    try:
+        cells = next(csv.reader([header], csv_dialect(header)), [])
+    except csv.Error:  # not CSV, whatever else it is
+        cells = []
     if {"objective", "key_result"} <= {header_key(cell) for cell in cells}:
         return InputFormat.csv
     if _MARKDOWN_HINT.search(text):
         return InputFormat.md
     return None
+
+
+def first_line(text: str) -> str:
+    """The first line of ``text``, ended as the csv module ends lines: by "\\n", "\\r\\n" or a lone "\\r"."""
+    return _LINE_END.split(text, maxsplit=1)[0]
 
 
 def header_key(name: str) -> str:
@@ -103,8 +113,8 @@ def _sniff_json(text: str) -> InputFormat:
 
 def _is_yaml_objective_list(text: str) -> bool:
     try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
+        value = safe_load(text)
+    except (yaml.YAMLError, RecursionError):
         return False
     return (
         isinstance(value, list)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from krcoach.domain.okr import OKRSet
 from krcoach.io.draft import Draft, DraftBuilder, is_blank, to_okr_set
 from krcoach.io.errors import InputError
-from krcoach.io.formats import InputFormat, csv_dialect, detect_format, header_key
+from krcoach.io.formats import InputFormat, csv_dialect, detect_format, first_line, header_key
 from krcoach.io.readers_markdown import read_markdown
 from krcoach.io.readers_structured import read_json, read_yaml
 
@@ -32,8 +32,11 @@ def read_okr_set(data: bytes, *, source: str, fmt: InputFormat | None = None) ->
     The format is ``fmt`` when given, else detected from the extension of ``source`` or the content.
     """
     text = _decoded(data, source)
-    reader = _READERS[InputFormat(fmt) if fmt else detect_format(source, text)]
-    return to_okr_set(reader(text, source))
+    try:
+        reader = _READERS[InputFormat(fmt) if fmt else detect_format(source, text)]
+        return to_okr_set(reader(text, source))
+    except RecursionError:  # the parsers recurse once per level of nesting: `[[[[…` or a YAML outline as deep
+        raise InputError(source, None, "the input is nested too deeply to be an OKR set") from None
 
 
 def _decoded(data: bytes, source: str) -> str:
@@ -69,6 +72,8 @@ def _read_jsonl(text: str, source: str) -> Draft:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(source, number, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+        except ValueError as exc:  # a number Python will not convert (over 4,300 digits)
+            raise InputError(source, number, f"invalid JSON: {str(exc).partition(';')[0]}") from None
         if not isinstance(record, dict):
             raise InputError(source, number, f"expected a JSON object, found {_json_type(record)}")
         if missing := [name for name in _REQUIRED if name not in record]:
@@ -79,19 +84,22 @@ def _read_jsonl(text: str, source: str) -> Draft:
 
 def _read_csv(text: str, source: str) -> Draft:
     """A header row naming `objective`, `key_result` (and optionally id, owner, team, period), then rows."""
-    rows = csv.reader(io.StringIO(text, newline=""), csv_dialect(text.lstrip().partition("\n")[0]))
-    header = next((row for row in rows if not _empty(row)), [])
-    columns = {header_key(name): index for index, name in enumerate(header)}
-    if missing := [name for name in _REQUIRED if name not in columns]:
-        found = _quoted(name.strip() for name in header)
-        raise InputError(
-            source, rows.line_num, f"missing required column{_s(missing)} {_quoted(missing)} (found: {found})"
-        )
-    records = [
-        _Row(rows.line_num, {key: row[index].strip() if index < len(row) else "" for key, index in columns.items()})
-        for row in rows
-        if not _empty(row)
-    ]
+    rows = csv.reader(io.StringIO(text, newline=""), csv_dialect(first_line(text.lstrip())))
+    try:
+        header = next((row for row in rows if not _empty(row)), [])
+        columns = {header_key(name): index for index, name in enumerate(header)}
+        if missing := [name for name in _REQUIRED if name not in columns]:
+            found = _quoted(name.strip() for name in header)
+            raise InputError(
+                source, rows.line_num, f"missing required column{_s(missing)} {_quoted(missing)} (found: {found})"
+            )
+        records = [
+            _Row(rows.line_num, {key: row[index].strip() if index < len(row) else "" for key, index in columns.items()})
+            for row in rows
+            if not _empty(row)
+        ]
+    except csv.Error as exc:  # e.g. a field over the csv module's limit of 131,072 characters
+        raise InputError(source, rows.line_num, f"invalid CSV: {exc}") from None
     return _grouped(records, source, InputFormat.csv)
 
 

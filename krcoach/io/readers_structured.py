@@ -13,6 +13,7 @@ import yaml
 from krcoach.io.draft import Draft, Path, as_label
 from krcoach.io.errors import InputError
 from krcoach.io.formats import InputFormat
+from krcoach.io.yaml_safe import SafeLoader, check_aliases
 
 _LABEL_FIELDS = ("id", "owner", "team", "period")
 
@@ -35,11 +36,14 @@ def read_yaml(text: str, source: str) -> Draft:
 
 
 def _composed(text: str) -> tuple[yaml.Node | None, object]:
-    """The node tree of a single YAML document, and the data built from it."""
-    loader = yaml.SafeLoader(text)
+    """The node tree of a single YAML document (its aliases bounded), and the data built from it."""
+    loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
-        return node, None if node is None else loader.construct_document(node)
+        if node is None:
+            return None, None
+        check_aliases(node)
+        return node, loader.construct_document(node)
     finally:
         loader.dispose()
 
@@ -50,6 +54,8 @@ def read_json(text: str, source: str) -> Draft:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(source, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+    except ValueError as exc:  # a number Python will not convert (over 4,300 digits)
+        raise InputError(source, None, f"invalid JSON: {str(exc).partition(';')[0]}") from None
     return _normalised(data, _JsonLines(text).lines, source, InputFormat.json)
 
 

@@ -126,10 +126,14 @@ def _read(reply: ChatReply, output: type[T], check: Check[T] | None) -> tuple[T 
         data = json.loads(text)
     except json.JSONDecodeError as error:
         return None, [f"the reply is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"]
+    except (ValueError, RecursionError):  # an integer of thousands of digits, or nesting deeper than Python's stack
+        return None, ["the reply is not JSON this service can read (a huge number or deep nesting): answer again"]
     try:
         value = output.model_validate(data)
     except ValidationError as error:
         return None, [_described(e) for e in error.errors(include_url=False)][:12]
+    except RecursionError:
+        return None, ["the reply nests too deeply: answer with the JSON object the schema describes"]
     return value, (check(value) if check else [])
 
 

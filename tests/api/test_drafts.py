@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from krcoach.api.routes import drafts
+from krcoach.domain.okr import OKRSet
+from krcoach.io import read_okr_set
 from tests.api.conftest import ClientFactory
 
 PARSE = "/v1/drafts/parse"
@@ -116,6 +121,42 @@ def test_unreadable_bodies_are_explained(client: TestClient, text: str | bytes, 
 
     assert response.status_code == 422
     assert response.json()["detail"].startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Grow\r revenue", "draft: cannot tell the format of the input"),
+        ("[" * 100_000, "draft: the input is nested too deeply to be an OKR set"),
+        ("objectives:\n  - title: Grow\n    period: 2026-02-30\n", "draft, line 3: invalid YAML: cannot read"),
+        ("objectives: &loop\n  - title: Grow\n    key_results: *loop\n", "draft, line 1: invalid YAML: an alias"),
+    ],
+    ids=["stray-carriage-return", "nested-too-deeply", "impossible-date", "alias-in-itself"],
+)
+def test_hostile_drafts_are_explained_never_a_server_error(client: TestClient, text: str, expected: str) -> None:
+    response = _parse(client, text)
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith(expected)
+
+
+def test_other_requests_are_answered_while_a_draft_is_being_read(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reading, done = threading.Event(), threading.Event()
+
+    def slow_read(data: bytes, **options: Any) -> OKRSet:
+        reading.set()
+        assert done.wait(10), "nothing was answered while the draft was read"
+        return read_okr_set(data, **options)
+
+    monkeypatch.setattr(drafts, "read_okr_set", slow_read)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        parsed = pool.submit(_parse, client, MARKDOWN, filename="okrs.md")
+        assert reading.wait(10)
+        assert client.get("/healthz").status_code == 200  # the read runs off the event loop
+        done.set()
+        assert parsed.result(timeout=10).status_code == 200
 
 
 def test_only_the_base_name_of_the_filename_is_echoed(client: TestClient) -> None:

@@ -31,6 +31,18 @@ def test_a_key_result_over_1000_characters_is_422_naming_the_field(client: TestC
     assert "1000" in str(body["detail"])
 
 
+def test_the_text_limits_are_the_ones_the_schema_states(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    documented = schemas["KeyResultRequest"]["properties"]["key_result"]
+
+    padded = client.post("/v1/key-results/analyze", json={"key_result": " " + "x" * 1000})
+    blank = client.post("/v1/key-results/analyze", json={"key_result": " \t "})
+
+    assert (documented["minLength"], documented["maxLength"], documented["pattern"]) == (1, 1000, "\\S")
+    assert assert_problem(padded, 422)["errors"][0]["field"] == "body.key_result"  # 1,001 characters as sent
+    assert assert_problem(blank, 422)["errors"][0]["field"] == "body.key_result"  # no non-space: `pattern`
+
+
 @pytest.mark.parametrize(
     ("content", "content_type"),
     [
@@ -77,6 +89,14 @@ def test_a_body_over_the_limit_is_413_before_it_is_read(make_client: ClientFacto
 def test_unknown_routes_and_methods_are_problems_too(client: TestClient) -> None:
     assert_problem(client.get("/v1/nothing-here"), 404)
     assert_problem(client.get("/v1/key-results/analyze"), 405)
+
+
+def test_a_method_not_allowed_names_every_method_of_the_path_in_allow(client: TestClient) -> None:
+    for path, allowed in [("/v1/jobs/some-id", "GET, DELETE"), ("/v1/jobs", "POST"), ("/healthz", "GET")]:
+        response = client.request("PATCH", path)
+
+        assert_problem(response, 405)
+        assert response.headers["allow"] == allowed
 
 
 def test_an_unexpected_failure_is_a_500_problem_without_internals(make_client: ClientFactory) -> None:

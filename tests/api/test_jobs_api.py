@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -64,6 +65,16 @@ def test_an_idempotency_key_reused_with_another_body_is_409(client: TestClient) 
     reused = client.post("/v1/jobs", json=big_set(1, 1), headers={"Idempotency-Key": "batch-7"})
 
     assert_problem(reused, 409)
+
+
+def test_the_idempotency_key_format_is_documented_as_it_is_checked(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/v1/jobs"]["post"]
+    [header] = [p for p in operation["parameters"] if p["name"] == "idempotency-key"]
+    pattern = re.compile(header["schema"]["pattern"])
+
+    for key in ["batch-42", "x" * 200, "with space", "x" * 201, "caf\u00e9"]:
+        response = client.post("/v1/jobs", json=DRAFT, headers={b"Idempotency-Key": key.encode()})
+        assert (response.status_code == 202) == bool(pattern.match(key)), key
 
 
 def test_the_result_of_an_unfinished_or_unknown_job_is_a_problem(client: TestClient) -> None:

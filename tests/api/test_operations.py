@@ -53,6 +53,22 @@ def test_every_schema_in_the_openapi_document_is_documented_with_an_example(clie
     assert undocumented == []
 
 
+def test_every_error_answer_is_documented_as_the_problem_document_it_is(client: TestClient) -> None:
+    document: dict[str, Any] = client.get("/openapi.json").json()
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            errors = {status: response.get("content") for status, response in responses.items() if status >= "400"}
+            assert all(content == problem for content in errors.values()), (method, path, errors)
+            if operation.get("security"):  # behind the API-key check and the rate limit
+                assert {"401", "429"} <= set(errors), (method, path)
+            if "requestBody" in operation:  # undecodable, too large, not valid
+                assert {"400", "413", "422"} <= set(errors), (method, path)
+    assert not FASTAPI_OWN & set(document["components"]["schemas"])
+
+
 def test_the_api_docs_load_every_asset_from_the_service_itself(client: TestClient) -> None:
     page = client.get("/docs")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import PurePath
 from typing import Annotated, Any
 
@@ -67,8 +68,8 @@ async def parse_draft(
 ) -> OKRSet:
     source = PurePath(filename).name if filename else UNNAMED
     data = await request.body()
-    try:
-        return read_okr_set(data, source=source or UNNAMED, fmt=fmt)
+    try:  # in a worker thread: a large draft takes a second to read, and the event loop serves everyone else
+        return await asyncio.to_thread(read_okr_set, data, source=source or UNNAMED, fmt=fmt)
     except InputError as error:
         raise ProblemError(422, "The draft cannot be read", _described(error), kind="unreadable-draft") from error
 

@@ -40,7 +40,13 @@ async def submit_job(  # noqa: PLR0917 - FastAPI injects parameters by name
     caller: CallerDep,
     run: CoachingDep,
     response: Response,
-    idempotency_key: Annotated[str | None, Header(description="Makes retries of this submission safe.")] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            description="Makes retries of this submission safe: 1-200 visible ASCII characters.",
+            json_schema_extra={"pattern": _KEY_RE.pattern},  # checked below, to answer with a plain-words problem
+        ),
+    ] = None,
 ) -> JobCreated:
     size = sum(len(o.key_results) for o in body.objectives)
     if size > app.settings.max_job_key_results:
