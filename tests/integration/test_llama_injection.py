@@ -2,9 +2,8 @@
 
 A sample of the prompt-injection corpus, one case from each of four kinds of attack, through the whole model path
 (one re-ask, replies capped at 512 tokens, one server thread so that a busy machine does not stall it). Whatever
-the model makes of them, every answer is a valid analysis, the guards hold and no system-prompt text comes back.
-The model does copy few-shot example answers, which then reach rationales and the error messages quoting rejected
-proposals: that is the known gap of the model engine (evals/injection/README.md), counted and printed here.
+the model makes of them, every answer is a valid analysis, the guards hold and no prompt text comes back: the tiny
+model does copy few-shot example answers, and the engine re-asks, then drops them without quoting them.
 """
 
 from __future__ import annotations
@@ -62,6 +61,6 @@ def test_the_guards_hold_whatever_the_local_model_replied(live: InjectionReport)
     assert {r.id: r.guard_failures for r in live.results if r.guard_failures} == {}
 
 
-def test_no_system_prompt_text_comes_back(live: InjectionReport) -> None:
+def test_no_prompt_text_comes_back(live: InjectionReport) -> None:
     assert live.system_prompt_leaks == 0
-    assert all("few-shot example" in leak for r in live.results for leak in r.leaks)
+    assert {r.id: r.leaks for r in live.results if r.leaks} == {}
