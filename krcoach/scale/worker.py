@@ -69,7 +69,7 @@ async def requeue_missing(ctx: dict[str, Any]) -> int:
     return queued
 
 
-def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
+def build_worker(settings: Settings, *, burst: bool = False, handle_signals: bool = True) -> Worker:
     """The ARQ worker for these settings (Redis URL, engine, concurrency, task timeout)."""
     if not settings.redis_url:
         raise ValueError("krcoach worker needs KRCOACH_REDIS_URL")
@@ -95,6 +95,6 @@ def build_worker(settings: Settings, *, burst: bool = False) -> Worker:
         poll_delay=settings.worker_poll_s,
         keep_result=0,
         burst=burst,
-        handle_signals=True,
+        handle_signals=handle_signals,
         log_results=False,
     )
