@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     worker_max_tries: int = Field(default=5, ge=1)
     worker_poll_s: float = Field(default=0.02, gt=0)
     """How often an idle worker looks for queued Objectives."""
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
+    """Serve this worker's Prometheus metrics on this port (0: off)."""
     worker_sweep_min: int = Field(default=1, ge=1, le=60)
     """Every this many minutes a worker re-queues Objectives of unfinished jobs that have no task."""
 

@@ -16,7 +16,9 @@ from typing import Any
 from arq.connections import ArqRedis
 from arq.cron import cron
 from arq.worker import Worker, func
+from prometheus_client import start_http_server
 
+from krcoach.api import metrics
 from krcoach.budget import ModelBudget
 from krcoach.coach import Coach
 from krcoach.config import Settings
@@ -41,6 +43,8 @@ async def run_objective(ctx: dict[str, Any], job_id: str, index: int) -> bool:
     skip = set(range(len(okr_set.objectives))) - {index}
     async for _, outcome in coach.objective_outcomes(okr_set, skip=skip, allowance=allowance):
         stored = await store.save_outcome(job_id, index, outcome)
+        if stored:
+            metrics.record_usage(coach.engine_name, outcome.usage, outcome.analysis.key_results)
         log.info("objective done", extra={"job_id": job_id, "index": index, "stored": stored, "caller": caller})
         return stored
     return False
@@ -76,6 +80,8 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
     timeout = settings.worker_item_timeout_s or settings.llm_deadline_s + 30
 
     async def startup(ctx: dict[str, Any]) -> None:
+        if settings.worker_metrics_port:
+            start_http_server(settings.worker_metrics_port)  # Prometheus: Key Results, model calls, tokens, fallbacks
         coach = Coach(build_engine(None, settings), concurrency=1)
         ctx["coach"] = coach
         ctx["offline"] = Coach() if coach.uses_model else coach

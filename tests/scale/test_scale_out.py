@@ -11,7 +11,7 @@ import pytest
 
 from krcoach.domain.analysis import SetAnalysis
 from krcoach.testing.scripted_server import ScriptedServer, arrivals
-from krcoach.testing.service import running_service, running_worker
+from krcoach.testing.service import free_port, running_service, running_worker
 from krcoach.testing.workloads import GOOD, generated_set
 from tests.scale.helpers import JSON, max_in_any_window, wait_for
 
@@ -46,7 +46,14 @@ def test_a_job_survives_a_killed_worker_with_one_outcome_per_key_result_within_t
     with ExitStack() as stack, httpx.Client(timeout=30, trust_env=False) as http:
         api_a = stack.enter_context(running_service(env, tmp_path / "api-a.log"))
         api_b = stack.enter_context(running_service(env, tmp_path / "api-b.log"))
-        workers = [stack.enter_context(running_worker(env, tmp_path / f"worker-{n}.log")) for n in range(3)]
+        metrics_port = free_port()
+        workers = [
+            stack.enter_context(
+                running_worker(env | {"KRCOACH_WORKER_METRICS_PORT": str(metrics_port)} if n == 2 else env,
+                               tmp_path / f"worker-{n}.log")
+            )
+            for n in range(3)
+        ]  # fmt: skip
         submission = {"content": okr_set.model_dump_json(), "headers": {**JSON, "Idempotency-Key": "org-set-1"}}
 
         job_id = http.post(f"{api_a.base_url}/v1/jobs", **submission).json()["id"]  # type: ignore[arg-type]
@@ -56,6 +63,7 @@ def test_a_job_survives_a_killed_worker_with_one_outcome_per_key_result_within_t
         status = wait_for(lambda: _finished(http.get(f"{api_b.base_url}/v1/jobs/{job_id}").json()), 90)
         result = SetAnalysis.model_validate_json(http.get(f"{api_a.base_url}/v1/jobs/{job_id}/result").content)
         seen = arrivals(model_url)
+        worker_metrics = http.get(f"http://127.0.0.1:{metrics_port}/metrics").text
 
     assert status["state"] == "done"
     assert status["key_results_done"] == status["key_results_total"] == 1000
@@ -64,6 +72,8 @@ def test_a_job_survives_a_killed_worker_with_one_outcome_per_key_result_within_t
     assert all(kr.proposals for kr in result.key_results() if kr.needs_work)
     assert "run_objective" in workers[0].log()  # the killed worker had taken tasks
     assert len(seen) >= 40
+    calls = [line for line in worker_metrics.splitlines() if line.startswith("krcoach_model_calls_total ")]
+    assert calls and float(calls[0].split()[1]) >= 1  # each worker serves its own Prometheus metrics
     assert max_in_any_window(seen, WINDOW_S) <= CALLS_PER_WINDOW  # as the provider sees them
 
 
