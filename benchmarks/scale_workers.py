@@ -73,7 +73,7 @@ def _run(workers: int, args: argparse.Namespace) -> tuple[float, int]:
         body = okr_set.model_dump_json()
         job_id = http.post("/v1/jobs", content=body, headers={"Content-Type": "application/json"}).json()["id"]
         while http.get(f"/v1/jobs/{job_id}").json()["state"] not in {"done", "failed", "cancelled"}:
-            time.sleep(0.02)
+            time.sleep(0.05)
         wall = time.perf_counter() - started
         return wall, _peak(arrivals(model_url))
 

@@ -132,7 +132,9 @@ def worker(
     from krcoach.scale.worker import build_worker  # noqa: PLC0415 - arq and Redis load only for `worker`
 
     config = log_config(settings.log_level)
-    config["loggers"]["arq"] = {"handlers": ["stderr"], "level": settings.log_level.upper(), "propagate": False}
+    # ARQ logs two lines per task at INFO: kept for `debug`, otherwise only its warnings and errors.
+    arq_level = "DEBUG" if settings.log_level.lower() == "debug" else "WARNING"
+    config["loggers"]["arq"] = {"handlers": ["stderr"], "level": arq_level, "propagate": False}
     logging.config.dictConfig(config)
     build_worker(settings, burst=burst).run()
 

@@ -45,7 +45,7 @@ async def run_objective(ctx: dict[str, Any], job_id: str, index: int) -> bool:
         stored = await store.save_outcome(job_id, index, outcome)
         if stored:
             metrics.record_usage(coach.engine_name, outcome.usage, outcome.analysis.key_results)
-        log.info("objective done", extra={"job_id": job_id, "index": index, "stored": stored, "caller": caller})
+        log.debug("objective done", extra={"job_id": job_id, "index": index, "stored": stored, "caller": caller})
         return stored
     return False
 

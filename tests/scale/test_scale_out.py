@@ -40,7 +40,7 @@ def test_a_job_survives_a_killed_worker_with_one_outcome_per_key_result_within_t
         "KRCOACH_WORKER_CONCURRENCY": "4",
         "KRCOACH_WORKER_ITEM_TIMEOUT_S": "3",  # a dead worker's tasks are taken again 3 + 10 s after it took them
         "KRCOACH_JOBS_DB": str(tmp_path / "unused.sqlite3"),
-        "KRCOACH_LOG_LEVEL": "info",
+        "KRCOACH_LOG_LEVEL": "debug",  # the workers log each task they take
     }
     okr_set = generated_set(40, 25)
     with ExitStack() as stack, httpx.Client(timeout=30, trust_env=False) as http:
