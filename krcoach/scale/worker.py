@@ -9,6 +9,7 @@ storing a job and queueing it, or a task that used up its tries).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from typing import Any
@@ -51,13 +52,21 @@ async def run_objective(ctx: dict[str, Any], job_id: str, index: int) -> bool:
 
 
 async def _okr_set(ctx: dict[str, Any], store: RedisJobStore, job_id: str) -> OKRSet:
-    """The job's input, read and parsed once per worker while its Objectives run here (a few jobs kept)."""
-    cache: OrderedDict[str, OKRSet] = ctx.setdefault("okr_sets", OrderedDict())
+    """The job's input, read and parsed once per worker while its Objectives run here (a few jobs kept).
+
+    ARQ hands each task a copy of the context, so the cache is made at start-up; it holds one read per job,
+    which the Objectives that start together all await.
+    """
+    cache: OrderedDict[str, asyncio.Task[OKRSet]] = ctx["okr_sets"]
     if job_id not in cache:
-        cache[job_id] = await store.okr_set(job_id)
+        cache[job_id] = asyncio.create_task(store.okr_set(job_id))
         while len(cache) > 8:
             cache.popitem(last=False)
-    return cache[job_id]
+    try:
+        return await asyncio.shield(cache[job_id])
+    except Exception:
+        cache.pop(job_id, None)  # not kept: the next task reads again
+        raise
 
 
 async def requeue_missing(ctx: dict[str, Any]) -> int:
@@ -86,6 +95,7 @@ def build_worker(settings: Settings, *, burst: bool = False, handle_signals: boo
         ctx["coach"] = coach
         ctx["offline"] = Coach() if coach.uses_model else coach
         ctx["store"] = RedisJobStore(ctx["redis"])
+        ctx["okr_sets"] = OrderedDict()
         ctx["budget"] = model_budget(settings)
         log.info("worker ready", extra={"engine": coach.engine_name, "max_jobs": settings.worker_concurrency})
 
