@@ -23,6 +23,7 @@ from krcoach.engines.llm import CallRecord
 from krcoach.engines.registry import build_llm_engine, http_transport
 from krcoach.evaluation.injection_checks import SYSTEM_PROMPT_LEAK, PromptText, Verdict, check
 from krcoach.evaluation.injection_corpus import InjectionCase
+from krcoach.evaluation.metrics import percentile
 from krcoach.llm.cassette import RecordingTransport, ReplayTransport, read_cassette
 from krcoach.llm.errors import ConfigurationError
 from krcoach.llm.transport import ChatTransport
@@ -180,7 +181,7 @@ async def _run(
         model_proposals_kept=sum(r.model_proposals_kept for r in results),
         fallbacks=sum(r.fallbacks for r in results),
         latency_p50_ms=statistics.median(latencies) if latencies else 0.0,
-        latency_p95_ms=_percentile(latencies, 0.95),
+        latency_p95_ms=percentile(latencies, 0.95),
         results=results,
     )
 
@@ -249,11 +250,6 @@ def write_injection_report(report: InjectionReport, folder: Path) -> None:
 
 def _of_which(report: InjectionReport) -> str:
     return f"{report.system_prompt_leaks} / {report.leaks_in_errors}"
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def _escape(text: str) -> str:

@@ -55,3 +55,11 @@ def confusion(pairs: Sequence[tuple[str, str]], labels: Sequence[str]) -> list[l
     """Counts: row = expected label, column = predicted label, in the order given."""
     counts = Counter(pairs)
     return [[counts[(expected, predicted)] for predicted in labels] for expected in labels]
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The `q` quantile (0–1) by nearest rank; 0.0 for no values (latency figures of the eval reports)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]

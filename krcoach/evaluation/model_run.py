@@ -21,6 +21,7 @@ from krcoach.domain.okr import OKRSet
 from krcoach.engines.llm import CallRecord
 from krcoach.engines.registry import build_llm_engine, http_transport
 from krcoach.evaluation.dataset import EvalCase, as_okr_set
+from krcoach.evaluation.metrics import percentile
 from krcoach.llm.cassette import RecordingTransport, ReplayTransport, read_cassette
 from krcoach.llm.transport import ChatTransport
 
@@ -130,20 +131,13 @@ def _report(analysis: SetAnalysis, okr_set: OKRSet, records: list[CallRecord], m
         prompt_tokens_per_key_result=_share(sum(r.prompt_tokens for r in records), sent),
         completion_tokens_per_key_result=_share(sum(r.completion_tokens for r in records), sent),
         latency_p50_ms=statistics.median(latencies) if latencies else 0.0,
-        latency_p95_ms=_percentile(latencies, 0.95),
+        latency_p95_ms=percentile(latencies, 0.95),
         call_errors=[f"{r.objective_id}: {r.error}" for r in records if r.error],
     )
 
 
 def _share(part: float, whole: float) -> float:
     return part / whole if whole else 0.0
-
-
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def render_model_report(report: ModelRunReport) -> str:
