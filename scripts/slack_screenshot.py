@@ -17,16 +17,8 @@ from krcoach.coach import Coach
 from krcoach.slack.blocks import coaching_message
 from krcoach.slack.inputs import EXAMPLE, okr_set_from_command
 from krcoach.slack.preview import preview_html
+from krcoach.testing.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "docs" / "images" / "slack-reply.png"
 
 

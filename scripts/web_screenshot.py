@@ -15,18 +15,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page, ViewportSize, sync_playwright
 
+from krcoach.testing.browser import CHROMIUM, CHROMIUM_ARGS
 from krcoach.testing.service import running_service
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 OBJECTIVE = "Launch the new onboarding flow"
 KEY_RESULTS = [
     "Launch the redesigned onboarding flow by 30 June",
