@@ -1,4 +1,5 @@
-"""`krcoach serve` as a real process on loopback, for tests and benchmarks: start, wait until it answers, kill."""
+"""`krcoach serve` and `krcoach worker` as real processes on loopback, for tests and benchmarks: start, wait
+until they answer, kill."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,15 +23,14 @@ SERVE_COMMAND = ("krcoach", "serve")
 
 
 @dataclass
-class ServiceProcess:
-    """A running `krcoach serve`; `base_url` is `http://127.0.0.1:<port>`."""
+class KrcoachProcess:
+    """A running `python -m krcoach …` in its own process group, its output in `log_path`."""
 
     process: subprocess.Popen[bytes]
-    base_url: str
     log_path: Path
 
     def kill(self) -> None:
-        """SIGKILL the whole process group: no shutdown handler runs (a crash, as far as the service can tell)."""
+        """SIGKILL the whole process group: no shutdown handler runs (a crash, as far as it can tell)."""
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
@@ -42,8 +42,19 @@ class ServiceProcess:
         return self.process.wait(timeout=timeout)
 
     def log(self) -> str:
-        """What the service wrote to stderr and stdout so far."""
+        """What the process wrote to stderr and stdout so far."""
         return self.log_path.read_text(errors="replace")
+
+
+@dataclass
+class ServiceProcess(KrcoachProcess):
+    """A running `krcoach serve`; `base_url` is `http://127.0.0.1:<port>`."""
+
+    base_url: str = ""
+
+
+class WorkerProcess(KrcoachProcess):
+    """A running `krcoach worker`."""
 
 
 def free_port() -> int:
@@ -60,29 +71,46 @@ def running_service(
 ) -> Iterator[ServiceProcess]:
     """Start `python -m krcoach serve` with these extra environment variables; stop it (SIGTERM) on exit."""
     port = port or free_port()
-    command = [sys.executable, "-m", *SERVE_COMMAND, "--host", HOST, "--port", str(port), "--workers", str(workers)]
+    arguments = [*SERVE_COMMAND[1:], "--host", HOST, "--port", str(port), "--workers", str(workers)]
+    service = ServiceProcess(_spawn(arguments, env, log_path), log_path, f"http://{HOST}:{port}")
+    with _stopped_at_exit(service):
+        _wait_until_healthy(service, startup_timeout)
+        yield service
+
+
+@contextmanager
+def running_worker(env: Mapping[str, str], log_path: Path) -> Iterator[WorkerProcess]:
+    """Start `python -m krcoach worker` with these extra environment variables; stop it (SIGTERM) on exit."""
+    worker = WorkerProcess(_spawn(["worker"], env, log_path), log_path)
+    with _stopped_at_exit(worker):
+        yield worker
+
+
+def _spawn(arguments: Sequence[str], env: Mapping[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """`python -m krcoach <arguments>` in a new session (so a kill reaches its children), output to the log."""
     full_env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", **env}
     with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            command,
+        return subprocess.Popen(
+            [sys.executable, "-m", "krcoach", *arguments],
             env=full_env,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    service = ServiceProcess(process, f"http://{HOST}:{port}", log_path)
+
+
+@contextmanager
+def _stopped_at_exit(running: KrcoachProcess) -> Iterator[None]:
+    """On exit: SIGTERM if it still runs, SIGKILL when it has not stopped 15 s later."""
     try:
-        _wait_until_healthy(service, startup_timeout)
-        yield service
+        yield
     finally:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
+        if running.process.poll() is None:
             try:
-                process.wait(timeout=15)
+                running.terminate(timeout=15)
             except subprocess.TimeoutExpired:
-                service.kill()
+                running.kill()
 
 
 def _wait_until_healthy(service: ServiceProcess, timeout: float) -> None:
@@ -100,47 +128,3 @@ def _wait_until_healthy(service: ServiceProcess, timeout: float) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"krcoach serve not healthy within {timeout:g} s\n{service.log()[-3000:]}")
         time.sleep(0.1)
-
-
-@dataclass
-class WorkerProcess:
-    """A running `krcoach worker`."""
-
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    def kill(self) -> None:
-        """SIGKILL: the worker dies with its tasks in flight."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def log(self) -> str:
-        """What the worker wrote so far."""
-        return self.log_path.read_text(errors="replace")
-
-
-@contextmanager
-def running_worker(env: Mapping[str, str], log_path: Path) -> Iterator[WorkerProcess]:
-    """Start `python -m krcoach worker` with these extra environment variables; stop it (SIGTERM) on exit."""
-    full_env = {**os.environ, "NO_PROXY": "127.0.0.1,localhost", **env}
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "krcoach", "worker"],
-            env=full_env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    worker = WorkerProcess(process, log_path)
-    try:
-        yield worker
-    finally:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
