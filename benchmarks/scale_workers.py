@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import httpx
 from krcoach.testing.redis_server import running_redis
 from krcoach.testing.scripted_server import ScriptedServer, arrivals
 from krcoach.testing.service import running_service, running_worker
+from krcoach.testing.timing import max_in_any_window, wait_for
 from krcoach.testing.workloads import GOOD, generated_set
 
 
@@ -68,31 +68,14 @@ def _run(workers: int, args: argparse.Namespace) -> tuple[float, int]:
             for n in range(workers)
         ]
         http = stack.enter_context(httpx.Client(base_url=api.base_url, timeout=60, trust_env=False))
-        _wait_until(lambda: all("worker ready" in worker.log() for worker in started_workers))  # start-up untimed
+        wait_for(lambda: all("worker ready" in worker.log() for worker in started_workers), 60)  # start-up untimed
         started = time.perf_counter()
         body = okr_set.model_dump_json()
         job_id = http.post("/v1/jobs", content=body, headers={"Content-Type": "application/json"}).json()["id"]
         while http.get(f"/v1/jobs/{job_id}").json()["state"] not in {"done", "failed", "cancelled"}:
             time.sleep(0.05)
         wall = time.perf_counter() - started
-        return wall, _peak(arrivals(model_url))
-
-
-def _wait_until(check: Callable[[], bool], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the workers did not start")
-        time.sleep(0.1)
-
-
-def _peak(times: list[float]) -> int:
-    ordered, best, start = sorted(times), 0, 0
-    for end, at in enumerate(ordered):
-        while ordered[start] <= at - 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
+        return wall, max_in_any_window(arrivals(model_url), 1.0)
 
 
 if __name__ == "__main__":

@@ -2,32 +2,4 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import TypeVar
-
-T = TypeVar("T")
 JSON = {"Content-Type": "application/json"}
-
-
-def max_in_any_window(times: list[float], window: float) -> int:
-    """The most events that fall in any window of `window` seconds."""
-    ordered = sorted(times)
-    best, start = 0, 0
-    for end, at in enumerate(ordered):
-        while ordered[start] <= at - window:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
-
-
-def wait_for(check: Callable[[], T | None], timeout: float, interval: float = 0.1) -> T:
-    """Poll `check` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached within {timeout:g} s")
-        time.sleep(interval)

@@ -19,8 +19,8 @@ from krcoach.llm.pacing import LocalPacer, PaceLimits
 from krcoach.scale.redis_budget import RedisLedger
 from krcoach.scale.redis_pacer import RedisPacer
 from krcoach.testing.scripted_server import Behaviour, ScriptedServer
+from krcoach.testing.timing import max_in_any_window
 from krcoach.testing.workloads import GOOD, generated_set
-from tests.scale.helpers import max_in_any_window
 
 
 async def _admission_times(pacers: list[LocalPacer] | list[RedisPacer], calls: int, tokens: int = 10) -> list[float]:

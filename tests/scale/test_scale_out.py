@@ -12,8 +12,9 @@ import pytest
 from krcoach.domain.analysis import SetAnalysis
 from krcoach.testing.scripted_server import ScriptedServer, arrivals
 from krcoach.testing.service import free_port, running_service, running_worker
+from krcoach.testing.timing import max_in_any_window, wait_for
 from krcoach.testing.workloads import GOOD, generated_set
-from tests.scale.helpers import JSON, max_in_any_window, wait_for
+from tests.scale.helpers import JSON
 
 pytestmark = pytest.mark.redis
 
