@@ -9,7 +9,6 @@ flight then may overshoot by at most the calls running at once. Answers on the o
 from __future__ import annotations
 
 import math
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from krcoach.domain.analysis import Usage
+from krcoach.sqlite import open_shared
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS model_budget (
@@ -73,9 +73,7 @@ class SQLiteLedger:
 
     def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = open_shared(path)
         with self._lock:
             self._db.executescript(_SCHEMA)
 

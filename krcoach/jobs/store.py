@@ -9,7 +9,6 @@ twice (a restart, two workers) is stored once. One connection, guarded by a lock
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from krcoach.coach import ObjectiveOutcome
 from krcoach.domain.okr import OKRSet
 from krcoach.jobs.errors import IdempotencyConflict, JobNotFound
+from krcoach.sqlite import open_shared
 
 SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -101,10 +101,8 @@ class JobStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = open_shared(path)
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         with self._lock:

@@ -6,10 +6,11 @@ worker process is recognised too. Records older than an hour (Slack stops retryi
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from pathlib import Path
+
+from krcoach.sqlite import open_shared
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS slack_events (event_id TEXT PRIMARY KEY, seen_at REAL NOT NULL)"
 KEEP_S = 3600.0
@@ -19,10 +20,8 @@ class SeenEvents:
     """The event ids already taken on."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = open_shared(path)
         with self._lock:
             self._db.execute(_SCHEMA)
 
