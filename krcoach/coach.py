@@ -103,6 +103,12 @@ class Coach:
             for task in tasks:
                 task.cancel()
 
+    async def objective_outcome(
+        self, objective: Objective, *, allowance: ModelAllowance | None = None
+    ) -> ObjectiveOutcome:
+        """One Objective's outcome on its own (a worker's unit of work)."""
+        return await self._analyze_objective(objective, asyncio.Semaphore(1), allowance)
+
     def assemble(self, okr_set: OKRSet, outcomes: Sequence[ObjectiveOutcome]) -> SetAnalysis:
         """The set's analysis from one outcome per Objective, in the set's order."""
         objectives = [outcome.analysis for outcome in outcomes]

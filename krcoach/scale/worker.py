@@ -41,14 +41,12 @@ async def run_objective(ctx: dict[str, Any], job_id: str, index: int) -> bool:
     coach: Coach = ctx["offline"] if engine == "rules" else ctx["coach"]
     budget: ModelBudget = ctx["budget"]
     allowance = budget.allowance(caller) if budget.enabled and coach.uses_model else None
-    skip = set(range(len(okr_set.objectives))) - {index}
-    async for _, outcome in coach.objective_outcomes(okr_set, skip=skip, allowance=allowance):
-        stored = await store.save_outcome(job_id, index, outcome)
-        if stored:
-            metrics.record_usage(coach.engine_name, outcome.usage, outcome.analysis.key_results)
-        log.debug("objective done", extra={"job_id": job_id, "index": index, "stored": stored, "caller": caller})
-        return stored
-    return False
+    outcome = await coach.objective_outcome(okr_set.objectives[index], allowance=allowance)
+    stored = await store.save_outcome(job_id, index, outcome)
+    if stored:
+        metrics.record_usage(coach.engine_name, outcome.usage, outcome.analysis.key_results)
+    log.debug("objective done", extra={"job_id": job_id, "index": index, "stored": stored, "caller": caller})
+    return stored
 
 
 async def _okr_set(ctx: dict[str, Any], store: RedisJobStore, job_id: str) -> OKRSet:
