@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis as redis_sync
 from redis.asyncio import Redis
 
-from krcoach.scale.redis_client import redis_client
+from krcoach.scale.redis_client import redis_client, resolved
 
 PREFIX = "krcoach:budget:"
 
@@ -20,7 +20,7 @@ class RedisLedger:
 
     async def spent(self, caller: str, window: int) -> tuple[int, int]:
         """(calls, tokens) in the window."""
-        calls, tokens = await self._redis.hmget(_key(window, caller), ["calls", "tokens"])  # type: ignore[misc]
+        calls, tokens = await resolved(self._redis.hmget(_key(window, caller), ["calls", "tokens"]))
         return int(calls or 0), int(tokens or 0)
 
     async def add(self, caller: str, window: int, calls: int, tokens: int) -> None:

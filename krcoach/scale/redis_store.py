@@ -10,11 +10,9 @@ turns `done` in the same step that stores its last outcome.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import uuid
-from collections.abc import Awaitable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -22,8 +20,8 @@ from krcoach.coach import ObjectiveOutcome
 from krcoach.domain.okr import OKRSet
 from krcoach.jobs.errors import IdempotencyConflict, JobNotFound
 from krcoach.jobs.store import JobState, JobStatus
+from krcoach.scale.redis_client import resolved
 
-T = TypeVar("T")
 PREFIX = "krcoach:"
 UNFINISHED_SET = PREFIX + "jobs:unfinished"
 
@@ -118,14 +116,14 @@ class RedisJobStore:
 
     async def okr_set(self, job_id: str) -> OKRSet:
         """The set the job was submitted with."""
-        payload = await _resolved(self.redis.hget(_job(job_id), "okr_set"))
+        payload = await resolved(self.redis.hget(_job(job_id), "okr_set"))
         if payload is None:
             raise JobNotFound(f"no job {job_id!r}")
         return OKRSet.model_validate_json(payload)
 
     async def submitter(self, job_id: str) -> tuple[str, str]:
         """Who submitted the job and the engine asked for."""
-        caller, engine = await _resolved(self.redis.hmget(_job(job_id), ["caller", "engine"]))
+        caller, engine = await resolved(self.redis.hmget(_job(job_id), ["caller", "engine"]))
         if engine is None:
             raise JobNotFound(f"no job {job_id!r}")
         return _text(caller), _text(engine)
@@ -148,16 +146,16 @@ class RedisJobStore:
 
     async def has_outcome(self, job_id: str, index: int) -> bool:
         """True when this Objective's outcome is stored."""
-        return bool(await _resolved(self.redis.hexists(_job(job_id) + ":outcomes", str(index))))
+        return bool(await resolved(self.redis.hexists(_job(job_id) + ":outcomes", str(index))))
 
     async def outcomes(self, job_id: str) -> dict[int, ObjectiveOutcome]:
         """Every stored outcome, by Objective index."""
-        stored = await _resolved(self.redis.hgetall(_job(job_id) + ":outcomes"))
+        stored = await resolved(self.redis.hgetall(_job(job_id) + ":outcomes"))
         return {int(index): ObjectiveOutcome.model_validate_json(text) for index, text in stored.items()}
 
     async def done_indexes(self, job_id: str) -> set[int]:
         """Indexes of the Objectives whose outcome is stored."""
-        return {int(index) for index in await _resolved(self.redis.hkeys(_job(job_id) + ":outcomes"))}
+        return {int(index) for index in await resolved(self.redis.hkeys(_job(job_id) + ":outcomes"))}
 
     async def mark(self, job_id: str, state: JobState, error: str = "") -> bool:
         """Move an unfinished job to `state` (cancelled, failed); False when it had already ended."""
@@ -168,12 +166,7 @@ class RedisJobStore:
 
     async def unfinished(self) -> list[str]:
         """Ids of queued or running jobs."""
-        return sorted(_text(job_id) for job_id in await _resolved(self.redis.smembers(UNFINISHED_SET)))
-
-
-async def _resolved(value: Awaitable[T] | T) -> T:
-    """redis-py's asyncio methods are typed as `Awaitable[T] | T`; this awaits whichever it is."""
-    return await value if inspect.isawaitable(value) else value
+        return sorted(_text(job_id) for job_id in await resolved(self.redis.smembers(UNFINISHED_SET)))
 
 
 def _job(job_id: str) -> str:
