@@ -21,11 +21,7 @@ from krcoach.domain.analysis import KeyResultAnalysis, SetAnalysis
 from krcoach.domain.issue_codes import CATALOGUE
 from krcoach.domain.okr import SCHEMA_VERSION, OKRSet
 from krcoach.engines.registry import UnknownEngineError, build_engine
-from krcoach.evaluation.dataset import load_cases
-from krcoach.evaluation.injection import run_injection, write_injection_report
-from krcoach.evaluation.injection_corpus import CORPUS, load_corpus
-from krcoach.evaluation.model_run import render_model_report, run_model_eval
-from krcoach.evaluation.runner import check_thresholds, run_eval
+from krcoach.evaluation.injection_corpus import CORPUS
 from krcoach.io import InputError, InputFormat, OutputFormat, read_okr_set, render
 from krcoach.llm.errors import ConfigurationError
 from krcoach.running import run_sync
@@ -141,13 +137,18 @@ def worker(
 
 @app.command(name="eval")
 def evaluate(
-    dataset: Annotated[Path, typer.Option(help="Folder of labelled *.jsonl cases.")] = Path("evals/datasets"),
+    dataset: Annotated[
+        Path | None, typer.Option(help="Folder of labelled *.jsonl cases (default: the committed suites).")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Folder for report.md and report.json.")] = Path("evals/reports"),
     gate: Annotated[Path | None, typer.Option(help="Thresholds (TOML); exit 1 when a metric is below.")] = None,
 ) -> None:
-    """Score the deterministic checks and the offline engine on the labelled eval set."""
+    """Score the deterministic checks and the offline engine on the eval suites (real published text first)."""
+    from krcoach.evaluation.runner import default_suites, folder_suite, run_eval  # noqa: PLC0415 - loads on use
+
     try:
-        breaches = run_eval(dataset, out, gate, console=Console())
+        suites = default_suites(Path("evals/datasets")) if dataset is None else [folder_suite(dataset)]
+        breaches = run_eval(suites, out, gate, console=Console())
     except (OSError, ValueError) as error:
         _fail(str(error))
     if breaches:
@@ -166,13 +167,17 @@ def eval_model(  # noqa: PLR0917 - typer options are parameters
     gate: Annotated[Path | None, typer.Option(help="Thresholds (TOML); exit 1 when one is breached.")] = None,
 ) -> None:
     """Run the model engine over the eval set: live, recording a cassette, or replaying one offline."""
+    from krcoach.evaluation.dataset import load_cases  # noqa: PLC0415 - the model client loads only here
+    from krcoach.evaluation.model_run import render_model_report, run_model_eval  # noqa: PLC0415
+    from krcoach.evaluation.runner import check_gate  # noqa: PLC0415
+
     if record is not None and replay is not None:
         _fail("choose --record or --replay, not both")
     try:
         report, _ = run_sync(
             run_model_eval(load_cases(dataset), get_settings(), sample=sample or None, record=record, replay=replay)
         )
-        breaches = check_thresholds(report.metrics(), gate) if gate is not None else []
+        breaches = check_gate(report.metrics(), gate) if gate is not None else []
     except (OSError, ValueError, ConfigurationError) as error:
         _fail(str(error))
     markdown = render_model_report(report)
@@ -197,6 +202,9 @@ def eval_injection(
     out: Annotated[Path | None, typer.Option(help="Folder for report.md and report.json.")] = None,
 ) -> None:
     """Run the prompt-injection corpus through the model path; exit 1 unless every case passed with no leak."""
+    from krcoach.evaluation.injection import run_injection, write_injection_report  # noqa: PLC0415 - loads on use
+    from krcoach.evaluation.injection_corpus import load_corpus  # noqa: PLC0415 - light, but only needed here
+
     if record is not None and replay is not None:
         _fail("choose --record or --replay, not both")
     try:

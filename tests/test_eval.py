@@ -10,7 +10,7 @@ from rich.console import Console
 
 from krcoach.evaluation.dataset import EvalCase, load_cases
 from krcoach.evaluation.metrics import accuracy, confusion, per_label, wilson_interval
-from krcoach.evaluation.runner import run_eval
+from krcoach.evaluation.runner import Suite, default_suites, folder_suite, run_eval
 
 CASES = [
     {"id": "t1", "domain": "sales", "objective": "Grow", "key_result": "Hire 3 sales reps", "label": "action",
@@ -54,8 +54,8 @@ def test_a_kind_that_contradicts_its_label_is_refused(tmp_path: Path) -> None:
 
 def test_the_report_lists_misses_and_is_written_as_markdown_and_json(dataset: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    breaches = run_eval(dataset, out, None, console=Console(quiet=True))
-    report = json.loads((out / "report.json").read_text())
+    breaches = run_eval([folder_suite(dataset)], out, None, console=Console(quiet=True))
+    report = json.loads((out / "report.json").read_text())["suites"]["dataset"]
     assert breaches == []
     assert report["label_accuracy"] == pytest.approx(2 / 3)
     assert [miss["id"] for miss in report["label_misses"]] == ["t3"]
@@ -66,8 +66,26 @@ def test_the_report_lists_misses_and_is_written_as_markdown_and_json(dataset: Pa
 def test_the_gate_reports_every_metric_below_its_bound(dataset: Path, tmp_path: Path) -> None:
     gate = tmp_path / "gate.toml"
     gate.write_text("[min]\nlabel_accuracy = 0.95\n[max]\ninvented_number_share = 0.0\n")
-    breaches = run_eval(dataset, tmp_path / "out", gate, console=Console(quiet=True))
-    assert breaches == ["label_accuracy = 0.6667 is below the min of 0.95"]
+    breaches = run_eval([folder_suite(dataset)], tmp_path / "out", gate, console=Console(quiet=True))
+    assert breaches == ["dataset: label_accuracy = 0.6667 is below the min of 0.95"]
+
+
+def test_a_suites_own_thresholds_apply_to_it_alone(dataset: Path, tmp_path: Path) -> None:
+    gate = tmp_path / "gate.toml"
+    gate.write_text("[other.min]\nlabel_accuracy = 0.99\n[first.min]\nlabel_accuracy = 0.9\n")
+    suites = [Suite("first", "First", (dataset / "cases.jsonl",)), Suite("other", "Other", (dataset / "cases.jsonl",))]
+    breaches = run_eval(suites, tmp_path / "out", gate, console=Console(quiet=True))
+    assert breaches == [
+        "first: label_accuracy = 0.6667 is below the min of 0.9",
+        "other: label_accuracy = 0.6667 is below the min of 0.99",
+    ]
+
+
+def test_the_report_leads_with_the_real_test_part() -> None:
+    suites = default_suites(Path(__file__).parent.parent / "evals" / "datasets")
+    assert [suite.name for suite in suites][-1] == "self_written"
+    if len(suites) > 1:
+        assert suites[0].name == "real_test"
 
 
 def test_the_committed_dataset_is_large_and_varied_enough() -> None:

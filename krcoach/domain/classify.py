@@ -10,13 +10,18 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from krcoach.domain import lexicon as lx
-from krcoach.domain import phrases
+from krcoach.domain import phrases, pos
 from krcoach.domain.analysis import Kind
 from krcoach.domain.features import Features, extract
 from krcoach.domain.issue_codes import IssueCode
+from krcoach.domain.learned import LinearModel, model_inputs, shipped_model
+from krcoach.domain.states import stated_deliverable
 from krcoach.domain.text import Token
 
-_CLAUSE_SPLIT_RE = re.compile(r"\s*(?:;|,?\s+and\s+(?:then\s+)?|,?\s+while\s+)\s*", re.IGNORECASE)
+_CLAUSE_SPLIT_RE = re.compile(
+    r"\s*(?:;|,?\s+and\s+(?:then\s+)?|,?\s+while\s+|,?\s+(?:that|which|so\s+that)\s+|,\s+(?=get|reach|grow|have)\b)\s*",
+    re.IGNORECASE,
+)
 _TEST_COVERAGE_RE = re.compile(r"\b(?:unit[- ]test|test|code|automated[- ]test|tests?)\s+coverage\b", re.IGNORECASE)
 _SHARE_OF_RE = re.compile(
     r"(?:\d+(?:\.\d+)?\s*%|\b(?:percentage|percent|share|proportion|ratio|fraction)\b|\b(?:all|every|each|half|most)\b)"
@@ -28,6 +33,12 @@ _COMPOUND_METRICS = lx.words(
     "quality accuracy satisfaction velocity throughput errors defects date acceptance uptake"
 )
 _NOUNISH_LEADS = lx.words("scope deploy deployment release test offer order call support lead cycle email")
+_RECURRING_RE = re.compile(
+    r"\b(?:daily|weekly|fortnightly|monthly|quarterly|regularly|every\s+(?:day|week|month|quarter|sprint|season)|"
+    r"(?:each|per|a|once\s+a)\s+(?:day|week|month|quarter|sprint))\b"
+)
+_NO_MORE_THAN_RE = re.compile(r"\b(?:more|longer|later|older)\s+than\b|\bwithin\b|\bover\s+\d")
+_MADE_BY_RE = re.compile(r"\b\w+(?:ed|en|t|wn|ne)\s+by\s+(?P<by>(?:\S+\s+){0,3}\S+)", re.IGNORECASE)
 _EFFORT_RE = re.compile(r"\b(?:raise|build|create|increase|spread|drive)\s+(?:\w+\s+){0,2}awareness\b", re.I)
 _MEASURING_VERBS = lx.words("measure track monitor report survey")
 
@@ -43,13 +54,40 @@ class Verdict:
 
 
 def classify(features: Features) -> Verdict:
-    """Decide the kind of a Key Result from its features."""
+    """Decide the kind of a Key Result: the rules' verdict, then the learned model's second look."""
+    verdict = rule_verdict(features)
+    model = shipped_model()
+    return verdict if model is None else _second_look(features, verdict, model)
+
+
+def rule_verdict(features: Features) -> Verdict:
+    """The kind the rules alone give a Key Result, with the text that decided it."""
     verdict = _classify_clause(features)
     if verdict.kind.label == "action":
         measured = _measured_clause(features.text)
         if measured is not None:
             return measured
     return verdict
+
+
+def _second_look(f: Features, verdict: Verdict, model: LinearModel) -> Verdict:
+    """The model's kind where it overrules the rules' label with enough confidence; else the rules' verdict."""
+    probabilities = dict(zip(model.classes, model.probabilities(model_inputs(f, verdict.kind.value)), strict=True))
+    label_probability: dict[str, float] = {}
+    for kind_name, probability in probabilities.items():
+        label = Kind(kind_name).label.value
+        label_probability[label] = label_probability.get(label, 0.0) + probability
+    rule_label = verdict.kind.label.value
+    other = "result" if rule_label == "action" else "action"
+    if label_probability.get(other, 0.0) < model.min_confidence:
+        return verdict
+    kind = Kind(max((k for k in probabilities if Kind(k).label.value == other), key=probabilities.__getitem__))
+    confidence = round(label_probability[other], 2)
+    if kind.label == "result":
+        return Verdict(kind, confidence, IssueCode.VAGUE_GOAL if kind is Kind.VAGUE else None)
+    lead = f.lead
+    span = (lead.start, lead.end) if lead is not None else (f.tokens[f.start].start, f.tokens[-1].end)
+    return Verdict(kind, confidence, _ACTION_REASONS[kind], span)
 
 
 def _classify_clause(f: Features) -> Verdict:
@@ -66,6 +104,9 @@ def _is_compound_noun(f: Features) -> bool:
     following = f.words(1, 3)
     if f.lead_lemma in lx.CHANGE_VERBS | lx.LEVEL_VERBS | lx.MAINTAIN_VERBS:
         return False
+    first = f.tokens[f.start].text
+    if not pos.can_be(first, "NOUN") and first not in _NOUNISH_LEADS | lx.NOUN_LIKE_LEADS:
+        return False  # "Identify success factors": a word that is only a verb names no measure
     if following[:1] and following[0] in _COMPOUND_METRICS:
         return True
     measured = [w for w in following if w in lx.METRIC_WORDS and w not in lx.BENEFICIARIES]
@@ -77,6 +118,8 @@ def _verb_led(f: Features, lead: Token, lemma: str) -> Verdict:
     obj = f.words(1)
     if _EFFORT_RE.search(f.text) and not f.has_target:
         return Verdict(Kind.TASK, 0.75, IssueCode.TASK, span)
+    if lemma in lx.WISH_VERBS and not f.target_numbers:
+        return Verdict(Kind.VAGUE, 0.6, IssueCode.VAGUE_GOAL, span)  # "Delight every customer": a wish
     if lemma == "make" and not f.target_numbers and obj[:1] not in (["a"], ["an"]):
         return Verdict(Kind.VAGUE, 0.6, IssueCode.VAGUE_GOAL, span)  # "Make onboarding delightful": a wish
     if lemma in lx.CHANGE_VERBS or lemma in lx.LEVEL_VERBS or lemma in lx.MAINTAIN_VERBS:
@@ -99,12 +142,14 @@ def _verb_led(f: Features, lead: Token, lemma: str) -> Verdict:
         return Verdict(Kind.MILESTONE, 0.9, IssueCode.MILESTONE, span)
     if f.has_time_frame and not _only_cadence(f):
         return Verdict(Kind.MILESTONE, 0.8, IssueCode.MILESTONE, span)
+    if _RECURRING_RE.search(f.lower) and not f.has_metric:
+        return Verdict(Kind.ACTIVITY_QUOTA, 0.7, IssueCode.ACTIVITY_QUOTA, span)  # "Write in a journal weekly"
     return Verdict(Kind.TASK, 0.85, IssueCode.TASK, span)
 
 
 def _change_or_level(f: Features, span: tuple[int, int], lemma: str, obj: list[str]) -> Verdict:
     """Increase/achieve/maintain + object: a result unless the object is a certification or own output."""
-    if lemma in lx.LEVEL_VERBS | lx.MAINTAIN_VERBS and phrases.names_certification(obj) and not f.has_percent:
+    if phrases.names_certification(obj[:6]) and not f.has_percent and not f.has_metric:
         return Verdict(Kind.MILESTONE, 0.85, IssueCode.MILESTONE, span)
     quota = _disguised_quota(f, obj)
     if quota is not None:
@@ -125,7 +170,12 @@ def _noun_led(f: Features) -> Verdict:
     system_state = _system_state(f)
     if system_state is not None:
         return system_state
-    if first.text in {"zero", "no"} and f.has_relative_target:
+    if not (f.target_numbers or f.has_percent):
+        stated = stated_deliverable(f.text, first.start)
+        if stated is not None:  # "There is a prototype of …", "Users can …", "Search is enabled by default"
+            state, span = stated
+            return Verdict(state.kind, 0.75, _ACTION_REASONS[state.kind], span)
+    if first.text in {"zero", "no"} and (f.has_relative_target or f.target_numbers or _NO_MORE_THAN_RE.search(f.lower)):
         return _measure(f, None, strong=True)  # "Zero reportable data breaches this year"
     share = _SHARE_OF_RE.search(f.text, first.start)
     internal_share = False
@@ -144,6 +194,12 @@ def _noun_led(f: Features) -> Verdict:
     subject_verb = _subject_verb(f)
     if subject_verb is not None:
         return subject_verb
+    if _changes_by_itself(f):
+        return _measure(f, None, strong=True)  # "IACV doubles year over year", "Subscriptions have reached 10,000"
+    made = _MADE_BY_RE.search(f.lower)
+    count_first = any(t.start < made.start() for t in f.target_numbers) if made is not None else False
+    if made is not None and count_first and _by_internal_people(made.group("by")):
+        return Verdict(Kind.ACTIVITY_QUOTA, 0.8, IssueCode.ACTIVITY_QUOTA, made.span())  # "3 talks given by staff"
     if f.has_from_to or (f.has_metric and f.target_numbers):
         return _measure(f, None, strong=True)
     if phrases.names_certification(words) and not f.has_percent and not any(w in phrases.MEASURE_NOUNS for w in words):
@@ -162,9 +218,42 @@ def _noun_led(f: Features) -> Verdict:
         return _measure(f, None, strong=True)
     if f.has_time_frame and not _only_cadence(f):
         return Verdict(Kind.MILESTONE, 0.6, IssueCode.MILESTONE, (first.start, f.tokens[-1].end))
-    if phrases.names_deliverable(words):
+    if phrases.names_deliverable(words) or _bare_deliverable(words):
         return Verdict(Kind.TASK, 0.6, IssueCode.TASK, (first.start, f.tokens[-1].end))
     return Verdict(Kind.VAGUE, 0.6, IssueCode.VAGUE_GOAL)
+
+
+def _bare_deliverable(words: list[str]) -> bool:
+    """'IPFS Mount', 'Reliable monitoring and alerting on all key services': a thing to build, named, with no verb.
+
+    A wish ("World-class mobile experience") is vague instead: it has a weasel word or a verb of being or feeling.
+    """
+    if any(w in lx.WEASEL_WORDS or w in _WISH_ADJECTIVES for w in words):
+        return False
+    return not any(pos.verb_lemma(w) in lx.BEING_VERBS | _FEELING_VERBS for w in words) and not any(
+        pos.verb_lemma(w) is not None and not pos.can_be(w, "NOUN") and not pos.can_be(w, "ADJ") for w in words[1:]
+    )
+
+
+def _by_internal_people(phrase: str) -> bool:
+    """'… given by team members' (ours) vs '… answered by other members rather than staff' (theirs)."""
+    words = []
+    for word in phrase.split():
+        if word in {"rather", "than", "instead", "and", "or", "not", "within", "in", "on", "for", "to", "at"}:
+            break
+        words.append(word)
+    internal_only, served_only = lx.INTERNAL_PEOPLE - lx.BENEFICIARIES, lx.BENEFICIARIES - lx.INTERNAL_PEOPLE
+    return any(w in internal_only for w in words) and not any(w in served_only for w in words)
+
+
+def _changes_by_itself(f: Features) -> bool:
+    """A subject, then a change or level verb of its own: "Revenue grows to …", "Sign-ups have doubled"."""
+    words = f.words(0, 7)
+    for index, word in enumerate(words[1:], start=1):
+        lemma = lx.lemma_of(word)
+        if lemma != word and lemma in lx.CHANGE_VERBS | lx.LEVEL_VERBS and not word.endswith("ing"):
+            return words[index - 1] not in lx.INTERNAL_PEOPLE
+    return False
 
 
 def _system_state(f: Features) -> Verdict | None:
@@ -209,6 +298,9 @@ def _disguised_quota(f: Features, obj: list[str]) -> Verdict | None:
         return Verdict(Kind.ACTIVITY_QUOTA, 0.7, IssueCode.ACTIVITY_QUOTA, trigger)
     if f.lead_lemma in lx.DECREASE_VERBS or phrases.made_by_beneficiaries(f.text):
         return None  # "Reduce pages out of hours" lowers a burden; "reports created by customers" are theirs
+    share = _SHARE_OF_RE.match(" ".join(obj))
+    if share is not None and phrases.group_of(share.group("group")) in lx.BENEFICIARIES - lx.INTERNAL_PEOPLE:
+        return None  # "Have 70% of key users report a positive experience": what users do is a result
     head = phrases.object_head(obj)
     if head is None or head not in lx.OUTPUT_NOUNS or head in lx.BENEFICIARIES:
         return None
@@ -290,6 +382,15 @@ def _measured_clause(text: str) -> Verdict | None:
     return None
 
 
+_WISH_ADJECTIVES = lx.words("world-class best-in-class best leading go-to trusted loved happy delightful famous")
+_FEELING_VERBS = lx.words("feel love trust enjoy find know")
+_ACTION_REASONS = {
+    Kind.MILESTONE: IssueCode.MILESTONE,
+    Kind.ACTIVITY_QUOTA: IssueCode.ACTIVITY_QUOTA,
+    Kind.TASK: IssueCode.TASK,
+}
 _CADENCE_UNITS = lx.words("day week month quarter year term cohort semester half")
 _SUBJECT_VERBS = lx.ACTIVITY_VERBS | lx.MILESTONE_VERBS | lx.TASK_VERBS | lx.EFFORT_VERBS
-_DONE_VERBS = (lx.MILESTONE_VERBS | lx.ACTIVITY_VERBS | lx.TASK_VERBS) - {"see", "have"}
+_DONE_VERBS = (
+    (lx.MILESTONE_VERBS | lx.ACTIVITY_VERBS | lx.TASK_VERBS) - lx.LEVEL_VERBS - lx.CHANGE_VERBS - {"see", "have"}
+)

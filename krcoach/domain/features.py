@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from krcoach.domain import lexicon as lx
+from krcoach.domain import pos
 from krcoach.domain.text import Token, content_start, time_frame_spans, tokenize
 
 _NAME_NUMBER_PREFIXES = lx.words(
@@ -20,9 +21,13 @@ _BASELINE_RE = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE_TARGET_RE = re.compile(
-    r"\b(?:double|triple|quadruple|halve|twice|zero|eliminate|no\s+more\s+than|all|every|100%)\b",
+    r"\b(?:double[sd]?|triple[sd]?|quadruple[sd]?|halve[sd]?|twice|zero|eliminate|no\s+more\s+than|all|every|100%)\b",
     re.IGNORECASE,
 )
+_LEADING_CLAUSE_RE = re.compile(
+    r"(?:after|before|once|when|while|until|by|in|during|within|for)\b[^,.;:]{1,60},\s+", re.I
+)
+_OWNER_LABEL_RE = re.compile(r"([A-Za-z][\w&/.'-]*(?:\s+[A-Za-z][\w&/.'-]*){0,2})\s*:\s+")
 _NOUN_AFTER_AMBIGUOUS = lx.METRIC_WORDS | frozenset(["coverage", "plan", "results", "budget", "pipeline", "quality"])
 
 
@@ -78,7 +83,7 @@ class Features:
 def extract(text: str) -> Features:
     """Read the features of one Key Result text."""
     tokens = tokenize(text)
-    offset = content_start(text)
+    offset = _past_owner_label(text, content_start(text))
     start = next((i for i, t in enumerate(tokens) if t.start >= offset), len(tokens))
     features = Features(text=text, tokens=tokens, start=start, time_frames=time_frame_spans(text))
     _read_lead(features)
@@ -86,22 +91,57 @@ def extract(text: str) -> Features:
     return features
 
 
+def _past_owner_label(text: str, offset: int) -> int:
+    """Past a leading owner label ("Customer Success: Identify …", "CEO: IACV doubles …"), unless it names a measure.
+
+    "NPS: from 32 to 50" and "Time to first value: …" put the measure before the colon: those are kept.
+    """
+    clause = _LEADING_CLAUSE_RE.match(text, offset)
+    if clause is not None and len(text[clause.end() :].split()) >= 2:
+        offset = clause.end()  # "After finalizing v1, explore …": the Key Result starts after the comma
+    label = _OWNER_LABEL_RE.match(text, offset)
+    if label is None:
+        return offset
+    words = label.group(1).lower().split()
+    if any(w in lx.METRIC_WORDS or lx.lemma_of(w) != w or any(c.isdigit() for c in w) for w in words):
+        return offset
+    rest = text[label.end() :].split()
+    return label.end() if len(rest) >= 2 else offset
+
+
 def _read_lead(features: Features) -> None:
     tokens = features.tokens
     if features.start >= len(tokens):
         return
     first = tokens[features.start]
+    if _is_adverb(first.text) and features.start + 1 < len(tokens):
+        first = tokens[features.start + 1]  # "Jointly fund 3-5 engagements", "Proactively reach out to …"
+        if lx.lemma_of(first.text) not in _ALL_VERBS and not pos.is_base_verb(first.text):
+            return
+        features.lead, features.lead_lemma = first, lx.lemma_of(first.text)
+        if features.lead_lemma == first.text:
+            features.lead_lemma = pos.verb_lemma(first.text) or first.text
+        return
     lemma = lx.lemma_of(first.text)
     following = tokens[features.start + 1].text if features.start + 1 < len(tokens) else ""
     if lemma not in _ALL_VERBS:
+        if pos.starts_with_verb(first.text, following) and not _names_a_noun(first.text, following):
+            features.lead = first  # a doing verb outside the word lists: "Find a tool …", "Pick 20 …"
+            features.lead_lemma = pos.verb_lemma(first.text) or first.text
         return
     # "Test coverage at 80%", "Sales growth", "Support tickets resolved": a noun, not a verb.
     if following in _NOUN_AFTER_AMBIGUOUS and first.text in lx.NOUN_LIKE_LEADS:
         return
     if _names_a_noun(first.text, following):
         return
+    if first.text.endswith("s") and lemma != first.text and pos.can_be(first.text, "NOUN"):
+        return  # "Upgrades take less than 30 minutes", "Releases ship weekly": a plural subject, not an instruction
     features.lead = first
     features.lead_lemma = lemma
+
+
+def _is_adverb(word: str) -> bool:
+    return word.endswith("ly") and pos.can_be(word, "ADV") and not pos.can_be(word, "ADJ")
 
 
 def _names_a_noun(word: str, following: str) -> bool:

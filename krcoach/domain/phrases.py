@@ -100,7 +100,10 @@ def counted_output(f: Features, start: int, *, people_are_output: bool = False) 
         if token.text.endswith("%") and followers[:1] == ["of"]:
             return None if any(w in lx.BENEFICIARIES for w in followers[1:5]) else token
         people = False
-        for follower in followers:
+        for position, follower in enumerate(followers):
+            compound = followers[position + 1 : position + 2] == [] or followers[position + 1] in lx.COMPOUND_HEADS
+            if follower in lx.OUTPUT_NOUNS and compound and position + 1 < len(followers):
+                break  # "100,000+ page views", "email open rate": a measure named after an output
             if follower in lx.OUTPUT_NOUNS or follower in lx.INTERNAL_PEOPLE:
                 return token
             if follower in lx.BENEFICIARIES:
@@ -126,10 +129,13 @@ def counts_beneficiaries(f: Features, start: int) -> bool:
     return False
 
 
+_EVERY_RE = re.compile(r"\b(?:every|all|each)\b")
+
+
 def is_service_level(f: Features, words: list[str]) -> bool:
     """'Resolve 90% of tickets within 24 hours': a share of demand met in time is a result."""
-    if not f.has_percent and not f.has_metric_phrase:
-        return False
+    if not f.has_percent and not f.has_metric_phrase and not _EVERY_RE.search(f.lower):
+        return False  # "Resolve every critical alert within 7 days": every one of them is 100%
     return any(w in lx.SERVICE_LEVEL_WORDS for w in words) or any(p in f.lower for p in _SERVICE_LEVEL_PHRASES)
 
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from krcoach.budget import BudgetLedger, ModelBudget, SQLiteLedger
 from krcoach.config import Settings
 from krcoach.engines.base import RewriteEngine
-from krcoach.engines.llm import LLMEngine, Observer
 from krcoach.engines.rules import RulesEngine
-from krcoach.llm.cache import ReplyCache, open_cache
-from krcoach.llm.pacing import LocalPacer, NoPacer, PaceLimits, Pacer
-from krcoach.llm.profiles import profile_for
-from krcoach.llm.prompts import load_prompt
-from krcoach.llm.retry import RateLimitGate, RetryingTransport, RetryPolicy
-from krcoach.llm.structured import StructuredCaller
-from krcoach.llm.transport import ChatTransport, OpenAITransport
+
+if TYPE_CHECKING:  # the model client (openai and its types) loads only when a model engine is built
+    from krcoach.engines.llm import LLMEngine, Observer
+    from krcoach.llm.cache import ReplyCache
+    from krcoach.llm.pacing import Pacer
+    from krcoach.llm.transport import ChatTransport, OpenAITransport
 
 ENGINE_NAMES = ("auto", "rules", "llm")
 
@@ -42,6 +42,12 @@ def build_llm_engine(
     settings: Settings, transport: ChatTransport | None = None, observer: Observer | None = None
 ) -> LLMEngine:
     """The model engine as the settings describe it: endpoint, output mode, retries, re-asks, cache."""
+    from krcoach.engines.llm import LLMEngine  # noqa: PLC0415 - the model client loads only when used
+    from krcoach.llm.profiles import profile_for  # noqa: PLC0415
+    from krcoach.llm.prompts import load_prompt  # noqa: PLC0415
+    from krcoach.llm.retry import RateLimitGate, RetryingTransport, RetryPolicy  # noqa: PLC0415
+    from krcoach.llm.structured import StructuredCaller  # noqa: PLC0415
+
     inner = transport or http_transport(settings)
     retrying = RetryingTransport(
         inner,
@@ -69,6 +75,8 @@ def build_llm_engine(
 
 def build_pacer(settings: Settings) -> Pacer:
     """The model rate limit: shared on Redis when a Redis URL is set, else within this process."""
+    from krcoach.llm.pacing import LocalPacer, NoPacer, PaceLimits  # noqa: PLC0415
+
     limits = PaceLimits(settings.llm_rate_limit_calls, settings.llm_rate_limit_tokens, settings.llm_rate_window_s)
     if not limits.enabled:
         return NoPacer()
@@ -82,6 +90,8 @@ def build_pacer(settings: Settings) -> Pacer:
 
 def build_cache(settings: Settings) -> ReplyCache:
     """The reply cache the settings name (`memory` is shared on Redis when a Redis URL is set)."""
+    from krcoach.llm.cache import open_cache  # noqa: PLC0415
+
     setting = settings.llm_cache
     if setting in {"memory", "redis"} and settings.redis_url:
         from krcoach.scale.redis_cache import RedisCache  # noqa: PLC0415
@@ -95,6 +105,8 @@ def build_cache(settings: Settings) -> ReplyCache:
 
 def http_transport(settings: Settings) -> OpenAITransport:
     """The HTTP transport to the configured endpoint (no retries: those wrap it)."""
+    from krcoach.llm.transport import OpenAITransport  # noqa: PLC0415
+
     api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     return OpenAITransport(base_url=settings.llm_base_url, api_key=api_key)
 

@@ -24,6 +24,11 @@ class EvalCase(BaseModel):
     kind: Kind
     hard: bool = False
     note: str = ""
+    # Provenance of real, published Key Results (evals/datasets/real/): where the text was copied from, who wrote it.
+    source: str = ""
+    source_key: str = ""
+    author: str = ""
+    author_type: str = ""
 
     @model_validator(mode="after")
     def _kind_matches_label(self) -> EvalCase:
@@ -37,6 +42,11 @@ def load_cases(folder: Path) -> list[EvalCase]:
     files = sorted(folder.glob("*.jsonl"))
     if not files:
         raise ValueError(f"{folder}: no *.jsonl eval files")
+    return load_files(files)
+
+
+def load_files(files: list[Path]) -> list[EvalCase]:
+    """Every case in these JSON Lines files, in order; errors name file and line, ids must be unique."""
     cases: list[EvalCase] = []
     seen: set[str] = set()
     for path in files:

@@ -7,12 +7,35 @@ from collections.abc import Sequence
 from krcoach.evaluation.scoring import KINDS, LABELS, EvalReport, Miss
 
 
-def render_markdown(report: EvalReport, breaches: Sequence[str], *, gated: bool) -> str:
-    """The whole report."""
+def render_summary(reports: Sequence[tuple[str, str, EvalReport]], breaches: Sequence[str], *, gated: bool) -> str:
+    """The headline of every suite, in the order given (real test part first)."""
+    lines = [
+        "# krcoach eval report (rules engine)",
+        "",
+        "Real published Key Results first (`evals/datasets/real/`, split by source), our own sets last.",
+        "",
+        "| suite | cases | label accuracy (95% CI) | action recall | action precision | kind accuracy |",
+        "|---|---|---|---|---|---|",
+    ]
+    for _name, title, report in reports:
+        low, high = report.label_accuracy_ci95
+        action = report.per_label[0]
+        lines.append(
+            f"| {title} | {report.cases} | {report.label_accuracy:.3f} ({low:.3f}–{high:.3f}) | "
+            f"{action.recall:.3f} | {action.precision:.3f} | {report.kind_accuracy:.3f} |"
+        )
+    lines.append("")
+    if gated:
+        lines += ["**Gate: passed.**" if not breaches else "**Gate: FAILED** — " + "; ".join(breaches), ""]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(report: EvalReport, *, title: str) -> str:
+    """The whole report of one suite."""
     low, high = report.label_accuracy_ci95
     rw = report.rewrites
     lines = [
-        "# krcoach eval report (rules engine)",
+        f"# {title}",
         "",
         f"{report.cases} cases ({report.hard_cases} hard) across {len(report.domains)} domains.",
         "",
@@ -28,8 +51,6 @@ def render_markdown(report: EvalReport, breaches: Sequence[str], *, gated: bool)
         f"| predicted actions with a proposal | {rw.actions_with_proposal}/{rw.predicted_actions} |",
         "",
     ]
-    if gated:
-        lines += ["**Gate: passed.**" if not breaches else "**Gate: FAILED** — " + "; ".join(breaches), ""]
     lines += ["## Per label", "", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
     lines += [
         f"| {r.label} | {r.precision:.3f} | {r.recall:.3f} | {r.f1:.3f} | {r.support} |" for r in report.per_label

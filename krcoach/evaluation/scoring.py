@@ -99,6 +99,8 @@ class EvalReport(BaseModel):
             "hard_label_accuracy": self.hard_label_accuracy,
             "kind_accuracy": self.kind_accuracy,
             "action_f1": self.per_label[0].f1,
+            "action_recall": self.per_label[0].recall,
+            "action_precision": self.per_label[0].precision,
             "result_f1": self.per_label[1].f1,
             "proposal_result_share": self.rewrites.result_share,
             "invented_number_share": self.rewrites.invented_share,

@@ -1,0 +1,75 @@
+"""Parts of speech of English words, read from lemminflect's dictionary (offline: it ships in the wheel).
+
+Why lemminflect: it knows, for about 100,000 English word forms, which parts of speech a form can take and its
+lemma, from a dictionary shipped inside the package (no model download, which this service cannot rely on), and a
+lookup is a dictionary access, so the diagnosis keeps its throughput. A tagger in context (spaCy, NLTK's perceptron)
+needs a model download and costs about a hundred times more per Key Result. What a dictionary cannot tell (is
+"Search" a verb here?) is settled by the word that follows, in :func:`starts_with_verb`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import lemminflect
+
+from krcoach.domain import lexicon as lx
+
+# "Tune the process", "Pick 20 …" (a verb) vs "Search is enabled", "Docs exist" (a noun): see lexicon.yaml.
+_OPENS_AN_OBJECT = lx.OPENS_AN_OBJECT
+_SUBJECT_FOLLOWERS = lx.SUBJECT_FOLLOWERS
+_NUMBER_WORDS = lx.NUMBER_WORDS
+_PREFIXES = ("re-", "co-", "pre-", "de-", "un-", "auto-", "self-", "cross-", "over-", "under-")
+
+
+@cache
+def _lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    lemmas: dict[str, tuple[str, ...]] = lemminflect.getAllLemmas(word)
+    if lemmas or "-" not in word:
+        return lemmas
+    for prefix in _PREFIXES:  # "re-architect", "co-design": the verb after the prefix
+        if word.startswith(prefix):
+            return _lemmas(word.removeprefix(prefix))
+    head, _, last = word.partition("-")
+    if "-" in last or "NOUN" in _lemmas(head) or not _lemmas(head):
+        return {}  # "time-to-hire", "trial-to-paid", "cost-per-lead": a compound noun
+    return _lemmas(last)  # "fine-tune", "hand-write": the last part decides
+
+
+def verb_lemma(word: str) -> str | None:
+    """The verb lemma of a lower-case word form that can be a verb ("picked" → "pick"), else None."""
+    lemmas = _lemmas(word)
+    verbs = lemmas.get("VERB")
+    return verbs[0] if verbs else None
+
+
+def is_base_verb(word: str) -> bool:
+    """True when the word can be a verb in its base form, as an instruction starts: "Find", "Propose"."""
+    return word in _lemmas(word).get("VERB", ()) or (
+        "-" in word and verb_lemma(word) is not None and not word.endswith(("ed", "ing", "s"))
+    )
+
+
+def can_be(word: str, part: str) -> bool:
+    """True when the word can take the part of speech (``NOUN``, ``ADJ``, ``VERB``, ``ADV``, ``AUX``)."""
+    return part in _lemmas(word)
+
+
+def starts_with_verb(first: str, following: str) -> bool:
+    """True when a Key Result opening with ``first`` then ``following`` (lower case) is led by a verb.
+
+    A word that can only be a verb leads ("Consider templates …"). A word that can also be a noun leads when what
+    follows opens an object ("Tune the process", "Pick 20 …", "Set up …"); it is a noun when the next word is a
+    verb of its own ("Search is …") or anything else ("Test coverage"). A word that can be an adjective never
+    leads ("Average response time").
+    """
+    if not is_base_verb(first) or following in _SUBJECT_FOLLOWERS or first in _NUMBER_WORDS:
+        return False
+    lemmas = _lemmas(first)
+    if set(lemmas) <= {"VERB", "AUX"}:
+        return True
+    if "ADJ" in lemmas:
+        return False  # "Average response time", "Total emissions": a measure's name
+    if following == "and" or set(_lemmas(following)) == {"ADJ"}:
+        return True  # "Load and explore …", "Test new flows"
+    return following in _OPENS_AN_OBJECT or following[:1].isdigit() or following[:1] in "[$€£#\"'("

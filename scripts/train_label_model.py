@@ -1,0 +1,170 @@
+"""Train the learned second look (krcoach/domain/learned.py) and write krcoach/data/label_model.json.
+
+    .venv/bin/python scripts/train_label_model.py            # choose settings by cross-validation, fit, write
+    .venv/bin/python scripts/train_label_model.py --check    # refit and fail if the committed file differs
+
+Trained on the development part of the real corpus (evals/datasets/real/dev.jsonl) and the self-written sets
+(evals/datasets/*.jsonl). The test part is never read here. Settings (regularisation, the weight of the
+self-written rows, the confidence needed to overrule the rules) are chosen by cross-validation on the development
+part, grouped by source so a fold never sees its own source in training. Multinomial logistic regression
+(scikit-learn, lbfgs): deterministic, so the same data gives the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from krcoach.domain.analysis import Kind
+from krcoach.domain.classify import rule_verdict
+from krcoach.domain.features import extract
+from krcoach.domain.learned import LinearModel, model_inputs
+from krcoach.evaluation.dataset import EvalCase, load_cases, load_files
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "krcoach" / "data" / "label_model.json"
+KINDS = [kind.value for kind in Kind]
+GRID_C = (0.03, 0.1, 0.3, 1.0, 3.0)
+GRID_SELF_WEIGHT = (0.25, 1.0)
+GRID_MIN_CONFIDENCE = (0.5, 0.6, 0.7, 0.8)
+FOLDS = 5
+MIN_ROWS = 2  # an input seen in one training row only is left out: it cannot generalise
+MIN_WEIGHT = 0.01  # smaller weights change no decision and only grow the file
+
+
+def _inputs(case: EvalCase) -> tuple[dict[str, float], str]:
+    features = extract(case.key_result)
+    rule_kind = rule_verdict(features).kind.value
+    return dict.fromkeys(model_inputs(features, rule_kind), 1.0), rule_kind
+
+
+def _fit(rows: Sequence[dict[str, float]], kinds: Sequence[str], weights: Sequence[float], c: float) -> LinearModel:
+    seen = Counter(name for row in rows for name in row)
+    rows = [{name: value for name, value in row.items() if seen[name] >= MIN_ROWS} for row in rows]
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(rows)
+    classifier = LogisticRegression(C=c, max_iter=5000, tol=1e-8)
+    classifier.fit(matrix, list(kinds), sample_weight=np.asarray(weights))
+    classes = tuple(str(k) for k in classifier.classes_)
+    coefficients = classifier.coef_
+    names = vectorizer.get_feature_names_out()
+    table = {
+        str(name): tuple(round(float(w), 5) for w in coefficients[:, index])
+        for index, name in enumerate(names)
+        if float(np.abs(coefficients[:, index]).max()) >= MIN_WEIGHT
+    }
+    bias = tuple(round(float(b), 5) for b in classifier.intercept_)
+    return LinearModel(classes=classes, bias=bias, weights=table, min_confidence=0.5)
+
+
+def _predict_label(model: LinearModel, row: dict[str, float], rule_kind: str, min_confidence: float) -> str:
+    probabilities = dict(zip(model.classes, model.probabilities(row), strict=True))
+    rule_label = Kind(rule_kind).label.value
+    other = "result" if rule_label == "action" else "action"
+    other_probability = sum(p for k, p in probabilities.items() if Kind(k).label.value == other)
+    return other if other_probability >= min_confidence else rule_label
+
+
+def _cross_validate(dev: list[EvalCase], own: list[EvalCase]) -> tuple[dict[str, float], list[dict[str, object]]]:
+    dev_rows = [_inputs(c) for c in dev]
+    own_rows = [_inputs(c) for c in own]
+    groups = [c.source_key for c in dev]
+    folds = list(GroupKFold(n_splits=FOLDS).split(dev_rows, groups=groups))
+    results: list[dict[str, object]] = []
+    for c, self_weight in itertools.product(GRID_C, GRID_SELF_WEIGHT):
+        predictions: dict[float, list[tuple[str, str]]] = {m: [] for m in GRID_MIN_CONFIDENCE}
+        for train, held in folds:
+            rows = [dev_rows[i][0] for i in train] + [r for r, _ in own_rows]
+            kinds = [dev[i].kind.value for i in train] + [case.kind.value for case in own]
+            weights = [1.0] * len(train) + [self_weight] * len(own)
+            model = _fit(rows, kinds, weights, c)
+            for i in held:
+                for m in GRID_MIN_CONFIDENCE:
+                    predictions[m].append(
+                        (dev[i].label.value, _predict_label(model, dev_rows[i][0], dev_rows[i][1], m))
+                    )
+        for m, pairs in predictions.items():
+            accuracy = sum(e == p for e, p in pairs) / len(pairs)
+            actions = [p for e, p in pairs if e == "action"]
+            recall = sum(p == "action" for p in actions) / max(1, len(actions))
+            results.append({"C": c, "self_weight": self_weight, "min_confidence": m, "accuracy": accuracy,
+                            "action_recall": recall})  # fmt: skip
+    rules = [(c.label.value, Kind(r).label.value) for c, (_, r) in zip(dev, dev_rows, strict=True)]
+    baseline = {"accuracy": sum(e == p for e, p in rules) / len(rules)}
+    best = max(results, key=lambda r: (r["accuracy"], r["action_recall"], -float(str(r["C"]))))
+    return {**{k: float(str(v)) for k, v in best.items()}, "rules_only_accuracy": baseline["accuracy"]}, results
+
+
+def _training_rows() -> tuple[list[EvalCase], list[EvalCase]]:
+    return load_files([ROOT / "evals" / "datasets" / "real" / "dev.jsonl"]), load_cases(ROOT / "evals" / "datasets")
+
+
+def train(settings: dict[str, float] | None = None) -> dict[str, object]:
+    """Fit on all training rows and return the file's content; settings chosen by cross-validation unless given."""
+    dev, own = _training_rows()
+    if settings is None:
+        best, _ = _cross_validate(dev, own)
+    else:
+        best = dict(settings)
+    rows = [_inputs(c)[0] for c in [*dev, *own]]
+    kinds = [c.kind.value for c in [*dev, *own]]
+    weights = [1.0] * len(dev) + [best["self_weight"]] * len(own)
+    model = _fit(rows, kinds, weights, best["C"])
+    return {
+        "about": "krcoach's learned second look; written by scripts/train_label_model.py, do not edit by hand",
+        "trained_on": {"real_dev": len(dev), "self_written": len(own)},
+        "settings": {key: best[key] for key in ("C", "self_weight", "min_confidence")},
+        "cross_validation": {
+            "folds": FOLDS,
+            "grouped_by": "source",
+            **{key: round(best[key], 4) for key in ("accuracy", "action_recall", "rules_only_accuracy")},
+        },
+        "min_confidence": best["min_confidence"],
+        "classes": list(model.classes),
+        "bias": list(model.bias),
+        "weights": {name: list(row) for name, row in sorted(model.weights.items())},
+    }
+
+
+def check() -> int:
+    """Refit with the committed settings (no search) and compare: weights within 0.01 of the committed ones."""
+    committed = json.loads(OUT.read_text(encoding="utf-8"))
+    refit = json.loads(json.dumps(train({**committed["settings"], **committed["cross_validation"]})))
+    old: dict[str, list[float]] = committed["weights"]
+    new: dict[str, list[float]] = refit["weights"]
+    zero = [0.0] * len(committed["classes"])
+    drift = [
+        name
+        for name in sorted(set(old) | set(new))
+        if max(abs(a - b) for a, b in zip(old.get(name, zero), new.get(name, zero), strict=True)) > 0.01
+    ]
+    print(f"label model: {len(drift)} of {len(old)} weights differ from a refit by more than 0.01 {drift[:5]}")
+    return 0 if not drift else 1
+
+
+def main(argv: list[str]) -> int:
+    """Train, then write the model file, or with --check compare it to the committed one."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="fail when the committed file differs from a refit")
+    args = parser.parse_args(argv)
+    if args.check:
+        return check()
+    text = json.dumps(train(), indent=1) + "\n"
+    summary = json.loads(text)["cross_validation"]
+    OUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)}: cross-validated on the development part {summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
