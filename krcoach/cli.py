@@ -22,7 +22,7 @@ from krcoach.domain.issue_codes import CATALOGUE
 from krcoach.domain.okr import SCHEMA_VERSION, OKRSet
 from krcoach.engines.registry import UnknownEngineError, build_engine
 from krcoach.evaluation.injection_corpus import CORPUS
-from krcoach.io import InputError, InputFormat, OutputFormat, read_okr_set, render
+from krcoach.io import InputError, InputFormat, OutputFormat, read_document, render
 from krcoach.llm.errors import ConfigurationError
 from krcoach.running import run_sync
 
@@ -34,17 +34,23 @@ EXIT_BAD_INPUT = 2
 
 
 @app.command()
-def analyze(
-    path: Annotated[str, typer.Argument(help="OKR set file (YAML, JSON, JSONL, CSV, Markdown), or - for stdin.")],
+def analyze(  # noqa: PLR0917 - typer options are parameters
+    path: Annotated[
+        str, typer.Argument(help="OKR set file (YAML, JSON, JSONL, CSV, Markdown, .xlsx), or - for stdin.")
+    ],
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.md,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     engine: Annotated[str | None, typer.Option(help="Engine to use (default: configured, else rules).")] = None,
     input_format: Annotated[
         InputFormat | None, typer.Option("--input-format", help="Input format, when not from the file name.")
     ] = None,
+    sheet: Annotated[str | None, typer.Option(help="The worksheet of an .xlsx workbook (default: the first).")] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say on stderr what was read and which lines were skipped.")
+    ] = False,
 ) -> None:
     """Diagnose every Key Result of a set, propose result-based rewrites, and build the OKRA view."""
-    okr_set = _load(path, input_format)
+    okr_set = _load(path, input_format, sheet=sheet, verbose=verbose)
     analysis = _run(okr_set, engine)
     text = render(analysis, fmt)
     if output is None:
@@ -223,16 +229,19 @@ def eval_injection(
         raise typer.Exit(code=1)
 
 
-def _load(path: str, input_format: InputFormat | None) -> OKRSet:
+def _load(path: str, input_format: InputFormat | None, *, sheet: str | None, verbose: bool) -> OKRSet:
     source = "<stdin>" if path == "-" else path
     try:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as error:
         _fail(f"{source}: cannot read: {error.strerror or error}")
     try:
-        return read_okr_set(data, source=source, fmt=input_format)
+        reading = read_document(data, source=source, fmt=input_format, sheet=sheet)
     except InputError as error:
         _fail(str(error))
+    if verbose:
+        stderr.print(escape(reading.summary(source)), highlight=False)
+    return reading.okr_set
 
 
 def _run(okr_set: OKRSet, engine_name: str | None) -> SetAnalysis:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -143,7 +143,7 @@ class Coach:
             async with limit:
                 rewrite = await self._rewrite(brief, allowance)
         key_results = [
-            self._key_result_analysis(objective, brief, rewrite, KeyResultBrief(kr.id, kr.text, d))
+            self._key_result_analysis(objective, brief, rewrite, KeyResultBrief(kr.id, kr.text, d), kr.columns)
             for kr, d in zip(objective.key_results, diagnoses, strict=True)
         ]
         objective_issues = [make_issue(objective.title, IssueCode.PROJECT_OBJECTIVE, trigger)] if trigger else []
@@ -174,7 +174,12 @@ class Coach:
         return rewrite
 
     def _key_result_analysis(
-        self, objective: Objective, brief: ObjectiveBrief, rewrite: ObjectiveRewrite, key_result: KeyResultBrief
+        self,
+        objective: Objective,
+        brief: ObjectiveBrief,
+        rewrite: ObjectiveRewrite,
+        key_result: KeyResultBrief,
+        columns: Mapping[str, str],
     ) -> KeyResultAnalysis:
         kr_id, text, diagnosis = key_result.id, key_result.text, key_result.diagnosis
         errors = list(rewrite.errors.get(kr_id, []))
@@ -201,6 +206,7 @@ class Coach:
             time_frame=diagnosis.time_frame,
             issues=list(diagnosis.issues),
             proposals=proposals,
+            columns=dict(columns),
             errors=errors,
             fallback=fallback,
         )

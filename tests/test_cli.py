@@ -10,6 +10,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from krcoach.cli import app
+from tests.test_readers_accounting import UNCLOSED
+from tests.test_readers_tables import NOTION, workbook
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "examples" / "customer-onboarding.md"
@@ -87,3 +89,38 @@ def test_a_large_set_shows_no_progress_bar_when_stderr_is_not_a_terminal(tmp_pat
     assert completed.returncode == 0
     assert completed.stderr == ""
     assert len(completed.stdout.splitlines()) == 400
+
+
+def test_a_notion_table_export_is_analysed_key_result_by_key_result(tmp_path: Path) -> None:
+    source = tmp_path / "q3.md"
+    source.write_text(NOTION)
+    result = runner.invoke(app, ["analyze", str(source), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["objective"], r["columns"]["Owner"]) for r in records] == [
+        ("Grow revenue", "Ann"),
+        ("Grow revenue", "Bo"),
+        ("Customers stay", "Cy"),
+        ("Customers stay", "Dee"),
+    ]
+
+
+def test_a_csv_with_an_unclosed_quote_exits_2_naming_the_line(tmp_path: Path) -> None:
+    source = tmp_path / "okrs.csv"
+    source.write_text(UNCLOSED)
+    completed = subprocess.run(
+        [sys.executable, "-m", "krcoach", "analyze", str(source)], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 2
+    assert f"{source}:2: a quote opened on this line is not closed" in " ".join(completed.stderr.split())
+    assert completed.stdout == ""
+
+
+def test_analyze_reads_the_named_sheet_of_a_workbook_and_verbose_says_what_it_read(tmp_path: Path) -> None:
+    source = tmp_path / "okrs.xlsx"
+    source.write_bytes(workbook({"Notes": [["hello"]], "Q3": [["Objective", "KR"], ["Grow", "Win 3 logos"]]}))
+    result = runner.invoke(app, ["analyze", str(source), "--sheet", "Q3", "--format", "json", "--verbose"])
+    assert result.exit_code == 0, result.output
+    assert "read 1 Objective, 1 Key Result, 0 Actions (xlsx); skipped on purpose: 1 column header" in result.stderr
+    assert json.loads(result.stdout)["summary"]["key_results"] == 1
+    assert runner.invoke(app, ["analyze", str(source)]).exit_code == 2

@@ -298,8 +298,8 @@ def test_a_jsonl_line_without_a_key_result_is_named() -> None:
 
 
 def test_csv_without_required_columns_names_them() -> None:
-    error = error_of("objective,kr\na,b\n", "o.csv")
-    assert str(error) == "o.csv:1: missing required column 'key_result' (found: 'objective', 'kr')"
+    error = error_of("objective,measure\na,b\n", "o.csv")
+    assert str(error) == "o.csv:1: no 'Key Result' column in the header (found: 'objective', 'measure')"
 
 
 @pytest.mark.parametrize(
@@ -348,7 +348,7 @@ def test_an_objective_over_the_limit_names_its_line() -> None:
 @pytest.mark.parametrize(
     ("text", "source"),
     [
-        ("- just a bullet\n", "o.md"),
+        ("An introduction, and nothing else\n", "o.md"),
         ("objectives: []\n", "o.yaml"),
         ("# only comments in YAML\n", "o.yaml"),
         ('{"name": "Plan"}', "o.json"),

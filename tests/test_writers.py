@@ -167,6 +167,11 @@ def test_jsonl_records_carry_the_diagnosis_issues_and_proposals(analysis: SetAna
         "time_frame",
         "issues",
         "proposals",
+        "fallback",
+        "errors",
+        "columns",
+        "objective_project_style",
+        "objective_suggestion",
     ]
     assert (first["label"], first["kind"], first["needs_work"], first["time_frame"]) == (
         "action",
@@ -178,7 +183,50 @@ def test_jsonl_records_carry_the_diagnosis_issues_and_proposals(analysis: SetAna
     assert first["proposals"][0]["placeholders"] == ["[baseline]", "[target]"]
 
 
+def fallen_back(analysis: SetAnalysis) -> SetAnalysis:
+    """The analysis with its first Key Result answered by the offline engine after a failed model call."""
+    launch = analysis.objectives[0].key_results[0]
+    launch.fallback, launch.errors = True, ["model call failed: timeout", "dropped a llm proposal: invented 40%"]
+    return analysis
+
+
+def test_jsonl_carries_fallback_errors_and_the_objective_suggestion_as_json_does(analysis: SetAnalysis) -> None:
+    first, _, posts = (json.loads(line) for line in render(fallen_back(analysis), OutputFormat.jsonl).splitlines())
+    as_json = json.loads(render(analysis, OutputFormat.json))["objectives"][0]
+    assert (first["fallback"], first["errors"]) == (True, as_json["key_results"][0]["errors"])
+    assert (first["objective_project_style"], first["objective_suggestion"]) == (True, as_json["suggestion"])
+    assert (posts["fallback"], posts["errors"], posts["objective_suggestion"]) == (False, [], None)
+
+
 # --- CSV ----------------------------------------------------------------------------------------------------
+
+
+def test_csv_carries_fallback_errors_and_the_objective_suggestion_as_json_does(analysis: SetAnalysis) -> None:
+    launch, nps, posts = csv_rows(fallen_back(analysis))
+    assert (launch["fallback"], launch["errors"]) == (
+        "true",
+        "model call failed: timeout; dropped a llm proposal: invented 40%",
+    )
+    assert (nps["objective_project_style"], nps["objective_suggestion"]) == (
+        "true",
+        "New customers succeed without help",
+    )
+    assert (posts["fallback"], posts["errors"], posts["objective_suggestion"]) == ("false", "", "")
+
+
+def test_input_columns_are_echoed_after_krcoachs_own_in_csv_and_jsonl(analysis: SetAnalysis) -> None:
+    first, second = analysis.objectives[0].key_results
+    first.columns, second.columns = {"Owner": "Ann", "Status": "on track"}, {"Owner": "Bo", "label": "mine"}
+    header = next(csv.reader(io.StringIO(render(analysis, OutputFormat.csv))))
+    assert header[len(CSV_COLUMNS) :] == ["Owner", "Status", "label (input)"]
+    rows = csv_rows(analysis)
+    assert [(r["Owner"], r["Status"], r["label (input)"]) for r in rows] == [
+        ("Ann", "on track", ""),
+        ("Bo", "", "mine"),
+        ("", "", ""),
+    ]
+    records = [json.loads(line) for line in render(analysis, OutputFormat.jsonl).splitlines()]
+    assert [r["columns"] for r in records] == [first.columns, second.columns, {}]
 
 
 def csv_rows(analysis: SetAnalysis) -> list[dict[str, str]]:

@@ -98,6 +98,9 @@ class KeyResultAnalysis(BaseModel):
     time_frame: Annotated[str | None, Field(default=None, description="Deadline or cadence found.")] = None
     issues: list[Issue] = Field(default_factory=list)
     proposals: list[Proposal] = Field(default_factory=list)
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="The other columns of its input row (owner, status …), echoed as read."
+    )
     errors: list[str] = Field(
         default_factory=list, description="What went wrong on the way: dropped proposals, failed model calls."
     )

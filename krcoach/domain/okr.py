@@ -42,6 +42,11 @@ class KeyResult(BaseModel):
 
     id: Annotated[str, Field(default="", max_length=100, description="Stable id; assigned (O1.KR2) when empty.")]
     text: Annotated[Text, Field(description="The Key Result exactly as written.")]
+    columns: dict[Annotated[str, Field(max_length=200)], Annotated[str, Field(max_length=MAX_TEXT_CHARS)]] = Field(
+        default_factory=dict,
+        max_length=50,
+        description="Other columns of the table row it was read from (owner, status, progress …), as written.",
+    )
 
 
 class Objective(BaseModel):

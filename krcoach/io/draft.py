@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -26,21 +27,59 @@ EXPECTED: dict[InputFormat, str] = {
     InputFormat.json: "expected an 'objectives' list, or a list of objectives",
     InputFormat.jsonl: 'expected one {"objective": ..., "key_result": ...} object per line',
     InputFormat.csv: "expected a header with 'objective' and 'key_result' columns, then one row per Key Result",
-    InputFormat.md: "start each Objective with a heading or an 'Objective:' line and list its Key Results as bullets",
+    InputFormat.md: "start each Objective with a heading or an 'Objective:' line and list its Key Results as bullets"
+    ", or give a table with a 'Key Result' column",
+    InputFormat.xlsx: "expected a header row with 'objective' and 'key_result' columns, then one row per Key Result",
 }
 """What each format should look like, for the 'no objectives' message."""
+
+LOOKED_FOR: dict[InputFormat, str] = {
+    InputFormat.yaml: "a 'key_results' list under an Objective",
+    InputFormat.json: "a 'key_results' list under an Objective",
+    InputFormat.jsonl: 'a line with a non-empty "key_result"',
+    InputFormat.csv: "a row with a filled 'Key Result' column",
+    InputFormat.md: "list items ('- …') or 'KR1: …' lines under an Objective, or a table with a 'Key Result' column",
+    InputFormat.xlsx: "a row with a filled 'Key Result' column",
+}
+"""Where each format keeps its Key Results, for the 'no Key Results' message."""
 
 _PREVIEW_CHARS = 40
 
 
+class Skip(StrEnum):
+    """The kinds of non-blank line a reader skips on purpose: anything else is read or refused."""
+
+    TITLE = "title"
+    INTRODUCTION = "introduction"
+    SECTION = "section heading"
+    COMMENT = "comment"
+    RULE = "horizontal rule"
+    HEADER = "column header"
+    SEPARATOR = "table separator"
+    EMPTY_ROW = "empty row"
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A line skipped on purpose, and why."""
+
+    line: int
+    kind: Skip
+
+
 @dataclass
 class Draft:
-    """OKRSet-shaped data as read, with the line of each located path."""
+    """OKRSet-shaped data as read, with the line of each located path and the lines skipped on purpose."""
 
     source: str
     fmt: InputFormat
     data: dict[str, Any] = field(default_factory=dict)
     lines: dict[Path, int] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def skip(self, line: int, kind: Skip) -> None:
+        """Note that ``line`` was skipped on purpose."""
+        self.skipped.append(Skipped(line, kind))
 
     def line(self, path: Path) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -66,6 +105,12 @@ class DraftBuilder:
         """Whether an Objective has been started."""
         return bool(self._objectives)
 
+    @property
+    def current_title(self) -> str | None:
+        """The title of the Objective being built, if one has been started and it is text."""
+        title = self._objectives[-1]["title"] if self._objectives else None
+        return title if isinstance(title, str) else None
+
     def objective(self, title: object, line: int, **fields: object) -> None:
         """Start an Objective; empty ``fields`` (id, owner, team, period) are left out."""
         self._objectives.append({"title": title, "key_results": [], "actions": []})
@@ -79,10 +124,15 @@ class DraftBuilder:
         self._objectives[-1][name] = as_label(value)
         self.draft.lines[(*self._path(), name)] = line
 
-    def key_result(self, text: object, line: int, kr_id: object = None) -> None:
-        """Add a Key Result to the current Objective."""
+    def key_result(
+        self, text: object, line: int, kr_id: object = None, columns: Mapping[str, str] | None = None
+    ) -> None:
+        """Add a Key Result to the current Objective, with the other columns of its row if any."""
         key_results = self._objectives[-1]["key_results"]
-        key_results.append({"id": "" if is_blank(kr_id) else as_label(kr_id), "text": text})
+        key_result: dict[str, object] = {"id": "" if is_blank(kr_id) else as_label(kr_id), "text": text}
+        if columns:
+            key_result["columns"] = dict(columns)
+        key_results.append(key_result)
         self.draft.lines[(*self._path(), "key_results", len(key_results) - 1)] = line
 
     def action(self, text: str, line: int) -> None:
@@ -118,9 +168,12 @@ def to_okr_set(draft: Draft) -> OKRSet:
             if isinstance(objective, Mapping):
                 _check_objective(draft, ("objectives", index), objective, seen_ids)
     try:
-        return OKRSet.model_validate(draft.data)
+        okr_set = OKRSet.model_validate(draft.data)
     except ValidationError as exc:
         raise _readable(draft, exc) from None
+    if not okr_set.key_results():
+        raise InputError(draft.source, None, f"no Key Results found: looked for {LOOKED_FOR[draft.fmt]}")
+    return okr_set
 
 
 def _check_objective(draft: Draft, path: Path, objective: Mapping[str, Any], seen_ids: set[object]) -> None:

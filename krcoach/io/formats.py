@@ -22,6 +22,7 @@ class InputFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     md = "md"
+    xlsx = "xlsx"
 
 
 STDIN = "<stdin>"
@@ -36,6 +37,7 @@ EXTENSIONS: dict[str, InputFormat] = {
     ".csv": InputFormat.csv,
     ".md": InputFormat.md,
     ".markdown": InputFormat.md,
+    ".xlsx": InputFormat.xlsx,
 }
 """File extensions that name their format; any other extension (.txt included) is sniffed."""
 
@@ -45,10 +47,19 @@ SUPPORTED = ", ".join(
 """The supported formats with their extensions, for messages."""
 
 _CSV_DELIMITERS = ",;\t"
+_COLUMN_ROLES = {
+    **dict.fromkeys(["objective", "objectives", "goal", "goals"], "objective"),
+    **dict.fromkeys(["key_result", "key_results", "keyresult", "keyresults", "kr", "krs"], "key_result"),
+    **dict.fromkeys(["id", "kr_id", "key_result_id"], "id"),
+    **dict.fromkeys(["objective_id", "goal_id"], "objective_id"),
+}
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
 _LINE_END = re.compile(r"\r\n?|\n")
 _YAML_KEY = re.compile(r"^objectives\s*:", re.MULTILINE)
 _MARKDOWN_HINT = re.compile(
-    r"^\s{0,3}(?:#{1,6}\s+\S|[*_]*objective\b|[-*+]\s+\S|\d+[.)]\s+\S)", re.IGNORECASE | re.MULTILINE
+    r"^\s{0,3}(?:#{1,6}\s+\S|[*_]*(?:objective\b|o\d|kr\s*\d)|[-*+]\s+\S|\d+[.)]\s+\S|\|.*\|)",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
@@ -76,7 +87,7 @@ def sniff_format(text: str) -> InputFormat | None:
         cells = next(csv.reader([header], csv_dialect(header)), [])
     except csv.Error:  # not CSV, whatever else it is
         cells = []
-    if {"objective", "key_result"} <= {header_key(cell) for cell in cells}:
+    if {"objective", "key_result"} <= {column_key(cell) for cell in cells}:
         return InputFormat.csv
     if _MARKDOWN_HINT.search(text):
         return InputFormat.md
@@ -88,17 +99,22 @@ def first_line(text: str) -> str:
     return _LINE_END.split(text, maxsplit=1)[0]
 
 
-def header_key(name: str) -> str:
-    """A CSV header cell as a column key: trimmed, lower case, spaces and hyphens as underscores."""
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+def column_key(name: str) -> str:
+    """A header cell as a column key: "Key Results", "KR" → key_result; "Goal" → objective; "Owner" → owner."""
+    key = _NOT_ALPHANUMERIC.sub("_", _PARENTHESES.sub(" ", name).lower()).strip("_")
+    return _COLUMN_ROLES.get(key, key)
 
 
 def csv_dialect(header: str) -> type[csv.Dialect]:
-    """The CSV dialect of a file whose header line is ``header``: comma, semicolon or tab separated."""
+    """The CSV dialect of a file whose header line is ``header``: comma, semicolon or tab separated.
+
+    Only the delimiter is sniffed; quoting is a spreadsheet's (a quote inside a quoted cell doubled), strict.
+    """
     try:
-        return csv.Sniffer().sniff(header, _CSV_DELIMITERS)
+        delimiter = csv.Sniffer().sniff(header, _CSV_DELIMITERS).delimiter
     except csv.Error:
-        return csv.excel
+        delimiter = ","
+    return type("SpreadsheetCSV", (csv.excel,), {"delimiter": delimiter, "strict": True})
 
 
 def _sniff_json(text: str) -> InputFormat:

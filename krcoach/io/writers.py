@@ -38,10 +38,20 @@ CSV_COLUMNS = (
     "issues",
     "proposal",
     "placeholders",
+    "fallback",
+    "errors",
+    "objective_project_style",
+    "objective_suggestion",
 )
-"""The columns of the CSV output, in order."""
+"""The columns of the CSV output, in order; the other columns of the input rows follow them."""
 
-_JSONL_FIELDS = ("text", "label", "kind", "confidence", "needs_work", "time_frame", "issues", "proposals")
+INPUT_SUFFIX = " (input)"
+"""Added to an input column's name in the CSV output when krcoach's own columns already use the name."""
+
+_JSONL_FIELDS = (
+    *("text", "label", "kind", "confidence", "needs_work", "time_frame", "issues", "proposals"),
+    *("fallback", "errors", "columns"),
+)
 _VERDICTS = {
     Kind.MILESTONE: "Action (milestone)",
     Kind.ACTIVITY_QUOTA: "Action (activity quota)",
@@ -77,6 +87,8 @@ def _jsonl(analysis: SetAnalysis) -> str:
             "objective_id": key_result.objective_id,
             "objective": objective.title,
             **{name: dumped[name] for name in _JSONL_FIELDS},
+            "objective_project_style": objective.project_style,
+            "objective_suggestion": objective.suggestion,
         }
         lines.append(json.dumps(record, ensure_ascii=False) + "\n")
     return "".join(lines)
@@ -85,7 +97,8 @@ def _jsonl(analysis: SetAnalysis) -> str:
 def _csv(analysis: SetAnalysis) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    extras = list(dict.fromkeys(name for _, key_result in _rows(analysis) for name in key_result.columns))
+    writer.writerow([*CSV_COLUMNS, *(name + INPUT_SUFFIX if name in CSV_COLUMNS else name for name in extras)])
     for objective, key_result in _rows(analysis):
         proposal = key_result.proposals[0] if key_result.proposals else None
         writer.writerow(
@@ -100,6 +113,11 @@ def _csv(analysis: SetAnalysis) -> str:
                 ";".join(issue.code.value for issue in key_result.issues),
                 proposal.text if proposal else "",
                 " ".join(proposal.placeholders) if proposal else "",
+                "true" if key_result.fallback else "false",
+                "; ".join(key_result.errors),
+                "true" if objective.project_style else "false",
+                objective.suggestion or "",
+                *(key_result.columns.get(name, "") for name in extras),
             ]
         )
     return out.getvalue()

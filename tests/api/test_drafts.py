@@ -14,6 +14,8 @@ from krcoach.api.routes import drafts
 from krcoach.domain.okr import OKRSet
 from krcoach.io import read_okr_set
 from tests.api.conftest import ClientFactory
+from tests.test_readers_accounting import UNCLOSED
+from tests.test_readers_tables import NOTION, workbook
 
 PARSE = "/v1/drafts/parse"
 LAUNCH = "Launch the redesigned onboarding flow by 30 June"
@@ -84,13 +86,13 @@ def test_the_parsed_set_can_be_analysed_as_it_is(client: TestClient) -> None:
 
 
 def test_a_csv_without_the_key_result_column_is_a_problem_naming_the_file_and_line(client: TestClient) -> None:
-    response = _parse(client, "objective,kr\nGrow,Ship it\n", filename="okrs.csv")
+    response = _parse(client, "objective,measure\nGrow,Ship it\n", filename="okrs.csv")
 
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert problem["type"].endswith("/unreadable-draft")
-    assert problem["detail"].startswith("okrs.csv, line 1: missing required column 'key_result'")
+    assert problem["detail"].startswith("okrs.csv, line 1: no 'Key Result' column in the header")
 
 
 def test_invalid_json_names_the_line_it_fails_on(client: TestClient) -> None:
@@ -160,7 +162,7 @@ def test_other_requests_are_answered_while_a_draft_is_being_read(
 
 
 def test_only_the_base_name_of_the_filename_is_echoed(client: TestClient) -> None:
-    response = _parse(client, "objective,kr\n", filename="../../etc/okrs.csv")
+    response = _parse(client, "objective,measure\n", filename="../../etc/okrs.csv")
 
     assert response.json()["detail"].startswith("okrs.csv, line 1:")
 
@@ -190,3 +192,23 @@ def test_the_route_is_documented_with_examples_of_its_body(client: TestClient) -
         "$ref": "#/components/schemas/OKRSet"
     }
     assert "422" in operation["responses"]
+
+
+def test_an_xlsx_workbook_is_read_from_the_named_sheet_with_its_extra_columns(client: TestClient) -> None:
+    data = workbook({"Notes": [["hello"]], "Q3": [["Goal", "KR", "Status"], ["Grow", LAUNCH, "on track"]]})
+    response = _parse(client, data, filename="okrs.xlsx", sheet="Q3")
+
+    assert response.status_code == 200
+    [key_result] = response.json()["objectives"][0]["key_results"]
+    assert (key_result["text"], key_result["columns"]) == (LAUNCH, {"Status": "on track"})
+    unknown = _parse(client, data, filename="okrs.xlsx", sheet="Q4")
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"] == "okrs.xlsx: no sheet named 'Q4' in the workbook (sheets: 'Notes', 'Q3')"
+
+
+def test_a_markdown_table_is_read_and_a_broken_csv_names_its_line(client: TestClient) -> None:
+    table = _parse(client, NOTION, filename="q3.md").json()
+    assert [len(o["key_results"]) for o in table["objectives"]] == [2, 2]
+    broken = _parse(client, UNCLOSED, filename="okrs.csv")
+    assert broken.status_code == 422
+    assert broken.json()["detail"].startswith("okrs.csv, line 2: a quote opened on this line is not closed")

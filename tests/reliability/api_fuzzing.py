@@ -13,6 +13,7 @@ from typing import Any
 
 import schemathesis
 from fastapi import FastAPI
+from hypothesis import strategies as st
 from schemathesis import APIOperation, Case, CheckContext, GenerationMode, Response
 from schemathesis.checks import CheckFunction
 from schemathesis.core.result import Ok
@@ -21,8 +22,14 @@ from schemathesis.schemas import BaseSchema
 from krcoach.api.app import create_app
 from krcoach.api.problems import PROBLEM_JSON
 from krcoach.api.routes.analyze import NDJSON
+from krcoach.api.routes.drafts import XLSX_MEDIA_TYPE
 from krcoach.config import Settings
 from krcoach.domain.analysis import KeyResultAnalysis
+
+# Workbook bodies: raw bytes, some of them starting as a zip archive (every .xlsx file) does.
+schemathesis.openapi.media_type(
+    XLSX_MEDIA_TYPE, st.binary(max_size=512) | st.binary(max_size=512).map(b"PK\x03\x04".__add__)
+)
 
 FuzzCase = Case[APIOperation[Any, Any, Any, Any]]
 """A request schemathesis generated for one operation of the document."""

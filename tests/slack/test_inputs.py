@@ -88,7 +88,7 @@ def test_bullets_without_an_objective_are_key_results_without_one() -> None:
     [
         ("<@UBOT>   ", "Write one Key Result on a line"),
         ("hello\nthere", "I could not read that set: no objectives found; start each Objective with a heading"),
-        ("Objective: Customers love us\nObjective: Partners sell", "I found no Key Results in it."),
+        ("Objective: Customers love us\nObjective: Partners sell", "I could not read that set: no Key Results found"),
     ],
 )
 def test_unreadable_messages_get_one_short_explanation(text: str, start: str) -> None:
