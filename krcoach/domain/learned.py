@@ -16,8 +16,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+from operator import add
 
 from krcoach.domain import lexicon as lx
 from krcoach.domain.features import Features
@@ -47,10 +48,11 @@ class LinearModel:
     def probabilities(self, inputs: Iterable[str]) -> list[float]:
         """The probability of each class (in ``classes`` order) for these inputs."""
         scores = list(self.bias)
+        weights = self.weights
         for name in set(inputs):
-            row = self.weights.get(name)
+            row = weights.get(name)
             if row is not None:
-                scores = [s + w for s, w in zip(scores, row, strict=True)]
+                scores = list(map(add, scores, row))
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
@@ -90,6 +92,7 @@ def model_inputs(features: Features, rule_kind: str) -> list[str]:
     return inputs
 
 
+@lru_cache(maxsize=65536)
 def _normalised(word: str) -> str:
     if word.endswith("%"):
         return "<pct>"

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from krcoach.evaluation.relevance import RelevanceReport
 from krcoach.evaluation.scoring import KINDS, LABELS, EvalReport, Miss
 
 
-def render_summary(reports: Sequence[tuple[str, str, EvalReport]], breaches: Sequence[str], *, gated: bool) -> str:
-    """The headline of every suite, in the order given (real test part first)."""
+def render_summary(
+    reports: Sequence[tuple[str, str, EvalReport]],
+    breaches: Sequence[str],
+    *,
+    gated: bool,
+    relevance: Mapping[str, RelevanceReport] | None = None,
+) -> str:
+    """The headline of every suite, in the order given (real test part first), and the proposals' relevance."""
     lines = [
         "# krcoach eval report (rules engine)",
         "",
@@ -25,6 +32,25 @@ def render_summary(reports: Sequence[tuple[str, str, EvalReport]], breaches: Seq
             f"{action.recall:.3f} | {action.precision:.3f} | {report.kind_accuracy:.3f} |"
         )
     lines.append("")
+    if relevance:
+        lines += [
+            "First offline proposal on the real action-based Key Results, judged by two blind judges:",
+            "",
+            "| suite | actions | relevant | poor | irrelevant | echo | question | none | unjudged | judges agree |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for name, title, _ in reports:
+            found = relevance.get(name)
+            if found is None:
+                continue
+            share = {k: f"{v:.0%}" for k, v in found.shares.items()}
+            lines.append(
+                f"| {title} | {found.action_key_results} | {share['relevant']} | {share['poor']} | "
+                f"{share['irrelevant']} | {share['echo']} | {share['question']} | "
+                f"{found.action_key_results - found.with_proposal} | {len(found.unjudged)} | "
+                f"{found.judge_agreement:.0%} |"
+            )
+        lines.append("")
     if gated:
         lines += ["**Gate: passed.**" if not breaches else "**Gate: FAILED** — " + "; ".join(breaches), ""]
     return "\n".join(lines) + "\n"

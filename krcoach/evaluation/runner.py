@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from krcoach.evaluation.dataset import load_files
+from krcoach.evaluation.relevance import JUDGEMENTS_FILE, load_judgements, relevance_report
 from krcoach.evaluation.report import render_markdown, render_summary
 from krcoach.evaluation.scoring import score
 
@@ -49,23 +50,36 @@ def folder_suite(folder: Path) -> Suite:
     return Suite("dataset", str(folder), files)
 
 
-def run_eval(suites: Sequence[Suite], out: Path, gate: Path | None, *, console: Console) -> list[str]:
-    """Run the suites; return the thresholds breached (empty when the gate passes or there is none)."""
+def run_eval(
+    suites: Sequence[Suite], out: Path, gate: Path | None, *, console: Console, judgements: Path = JUDGEMENTS_FILE
+) -> list[str]:
+    """Run the suites; return the thresholds breached (empty when the gate passes or there is none).
+
+    For the real suites, the first offline proposal of every action-based Key Result is looked up in the committed
+    judgements; those not judged yet are written to `unjudged_proposals.jsonl` in ``out``.
+    """
     if not suites:
         raise ValueError("no eval suite to run: no eval files found")
-    reports = {suite.name: score(load_files(list(suite.files))) for suite in suites}
+    cases = {suite.name: load_files(list(suite.files)) for suite in suites}
+    reports = {name: score(suite_cases) for name, suite_cases in cases.items()}
+    judged = load_judgements(judgements)
+    relevance = {name: relevance_report(cases[name], judged) for name in cases if name.startswith("real_")}
     thresholds = _read_thresholds(gate) if gate is not None else {}
-    breaches = [
-        f"{name}: {breach}"
-        for name, report in reports.items()
-        for breach in check_thresholds(report.metrics(), thresholds, name, gate)
-    ]
-    sections = [render_summary([(s.name, s.title, reports[s.name]) for s in suites], breaches, gated=gate is not None)]
+    breaches = []
+    for name, report in reports.items():
+        metrics = report.metrics() | (relevance[name].metrics() if name in relevance else {})
+        breaches += [f"{name}: {breach}" for breach in check_thresholds(metrics, thresholds, name, gate)]
+    titled = [(s.name, s.title, reports[s.name]) for s in suites]
+    sections = [render_summary(titled, breaches, gated=gate is not None, relevance=relevance)]
     sections += [render_markdown(reports[s.name], title=s.title) for s in suites]
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text("\n".join(sections), encoding="utf-8")
     payload = {name: report.model_dump(mode="json") for name, report in reports.items()}
+    for name, found in relevance.items():
+        payload[name]["relevance"] = found.model_dump(mode="json")
     (out / "report.json").write_text(json.dumps({"suites": payload}, indent=2) + "\n", encoding="utf-8")
+    unjudged = [item.model_dump() for found in relevance.values() for item in found.unjudged]
+    (out / "unjudged_proposals.jsonl").write_text("".join(json.dumps(u) + "\n" for u in unjudged), encoding="utf-8")
     console.print(Markdown(sections[0]))
     console.print(f"full report: {out / 'report.md'} and {out / 'report.json'}")
     return breaches

@@ -8,10 +8,13 @@ from krcoach.domain.analysis import Kind, Proposal
 from krcoach.domain.diagnosis import Diagnosis
 from krcoach.domain.guards import placeholders_in
 from krcoach.domain.lexicon import CADENCE_WORDS, words
+from krcoach.domain.objectives import project_trigger
 from krcoach.engines.base import EngineInfo, KeyResultBrief, ObjectiveBrief, ObjectiveRewrite
-from krcoach.engines.rules.library import Domain, Library, MeasurePattern, default_library
+from krcoach.engines.rules.library import Domain, Library, Match, MeasurePattern, default_library
+from krcoach.engines.rules.own_words import deliverable_measure, objective_measure
 
 ENGINE_NAME = "rules"
+LIBRARY_FIT_SCORE = 2  # chosen on judged development rows: evals/judgements/README.md
 MAX_PROPOSALS = 2
 FALLBACK_MEASURE = (
     "Share of [the people this work is for] who [show the change it should cause], by month: "
@@ -19,6 +22,10 @@ FALLBACK_MEASURE = (
 )
 FALLBACK_OBJECTIVE = "[Who benefits] [experience what is different] once “{title}” has worked"
 _DEADLINE_STARTS = words("by before until till through thru in during for at within over no due end this next current")
+_TEMPLATE_WORDS = words(
+    "share from baseline target deadline month quarter each surveyed people with that this their they them what "
+    "should enable holds report observe about more less than into over within when where which"
+)
 _TO_NUMBER_RE = re.compile(r"\bto\s+(?=[$€£]?\d)", re.IGNORECASE)
 _WHY_BY_KIND = {
     Kind.MILESTONE: "“{quote}” says when something gets delivered, not what it changes.",
@@ -52,8 +59,11 @@ class RulesEngine:
         """The same as `rewrite`, without an event loop."""
         answer = ObjectiveRewrite()
         leading: set[str] = set()
+        needing_work = {kr.text for kr in objective.key_results}
+        results = [text for text in objective.context if text not in needing_work]  # the Objective's fine results
         for key_result in objective.key_results:
-            proposals = _prefer_unused(self.propose(key_result, objective.title), leading)[:MAX_PROPOSALS]
+            fresh = [p for p in self.propose(key_result, objective.title) if not duplicates_a_result(p.text, results)]
+            proposals = _prefer_unused(fresh, leading)[:MAX_PROPOSALS]
             if proposals:
                 leading.add(_measure_only(proposals[0].text))
             answer.proposals[key_result.id] = proposals
@@ -81,18 +91,48 @@ class RulesEngine:
         return FALLBACK_OBJECTIVE.format(title=objective.title)
 
     def _measures_from_library(self, key_result: KeyResultBrief, objective_title: str) -> list[Proposal]:
+        """Library measures that fit both the Objective and the action; else measures in the draft's own words."""
         diagnosis = key_result.diagnosis
         time_frame = _deadline(diagnosis)
         why_kind = _WHY_BY_KIND[diagnosis.kind].format(quote=_quote(key_result.text))
         keep = " The original stays as an Action." if diagnosis.label == "action" else ""
-        choices = _choices(self._library.best(objective_title, key_result.text, limit=2))
-        if not choices:
-            rationale = f"{why_kind} No measure in the library fits; name who should benefit and how.{keep}"
-            return [_proposal(f"{FALLBACK_MEASURE} {time_frame}", rationale, source="fallback")]
-        return [
+        fitting = [m for m in self._library.matches(objective_title, key_result.text) if fits(m)]
+        proposals = [
             _proposal(f"{measure} {time_frame}", f"{why_kind} {pattern.why}{keep}", source=f"{domain}/{pattern.id}")
-            for domain, pattern, measure in choices
+            for domain, pattern, measure in _choices([(m.domain, m.pattern) for m in fitting[:2]])
         ]
+        if proposals:
+            return proposals
+        own = [
+            (objective_measure(objective_title, time_frame) if project_trigger(objective_title) is None else None,
+             "objective", "It measures the Objective itself, for the people it is about; fill in who and how."),
+            (deliverable_measure(key_result.text, diagnosis, time_frame),
+             "deliverable", "It asks what the deliverable should change for the people it is for."),
+        ]  # fmt: skip
+        proposals = [
+            _proposal(text, f"{why_kind} {why}{keep}", source=f"own_words/{name}") for text, name, why in own if text
+        ]
+        if proposals:
+            return proposals
+        rationale = f"{why_kind} No measure in the library fits; name who should benefit and how.{keep}"
+        return [_proposal(f"{FALLBACK_MEASURE} {time_frame}", rationale, source="fallback")]
+
+
+def fits(match: Match) -> bool:
+    """A library pattern fits when its keywords score at least LIBRARY_FIT_SCORE (see evals/judgements/README.md)."""
+    return match.score >= LIBRARY_FIT_SCORE
+
+
+def duplicates_a_result(proposal: str, results: list[str]) -> bool:
+    """True when the proposal measures what a result Key Result of the same Objective already measures."""
+    words = _content_words(proposal)
+    if len(words) < 2:
+        return False
+    return any(len(words & _content_words(result)) >= max(2, len(words) // 2) for result in results)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z-]{3,}", text.lower()) if w not in _TEMPLATE_WORDS}
 
 
 def _prefer_unused(proposals: list[Proposal], leading: set[str]) -> list[Proposal]:

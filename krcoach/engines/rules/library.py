@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Annotated
@@ -36,6 +37,21 @@ class Domain(BaseModel):
     patterns: tuple[MeasurePattern, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A pattern and how many of its keywords the Objective and the Key Result contain."""
+
+    domain: Domain
+    pattern: MeasurePattern
+    objective_hits: int
+    key_result_hits: int
+
+    @property
+    def score(self) -> int:
+        """The Objective's words count twice the Key Result's: a measure must be evidence of the Objective."""
+        return 2 * self.objective_hits + self.key_result_hits
+
+
 class Library(BaseModel):
     """The whole library, with a keyword index for matching."""
 
@@ -58,6 +74,18 @@ class Library(BaseModel):
                 for keyword in pattern.keywords:
                     self._index.setdefault(keyword, []).append(order)
         return self._index
+
+    def matches(self, objective: str, key_result: str) -> list[Match]:
+        """Every pattern with a keyword in the Objective or the Key Result, best first, with its hits in each."""
+        index = self._keyword_index()
+        hits: dict[int, list[int]] = {}
+        for side, text in enumerate((objective, key_result)):
+            for term in _terms(text):
+                for order in index.get(term, ()):
+                    hits.setdefault(order, [0, 0])[side] += 1
+        found = [Match(*self._patterns[order], objective_hits=o, key_result_hits=k) for order, (o, k) in hits.items()]
+        order_of = {id(pattern): order for order, (_, pattern) in enumerate(self._patterns)}
+        return sorted(found, key=lambda m: (-m.score, order_of[id(m.pattern)]))
 
     def best(self, objective: str, key_result: str = "", limit: int = 2) -> list[tuple[Domain, MeasurePattern]]:
         """Patterns whose keywords best match, best first.
