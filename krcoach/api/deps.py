@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request, Security
@@ -22,6 +22,9 @@ from krcoach.coach import Coach
 from krcoach.config import Settings
 from krcoach.engines.base import ModelAllowance
 from krcoach.jobs.backend import JobBackend
+
+if TYPE_CHECKING:
+    from krcoach.slack.bot_token import BotTokenCheck
 
 
 @dataclass(slots=True)
@@ -38,6 +41,8 @@ class Services:
     budget: ModelBudget
     model_probe: Callable[[], Awaitable[None]] | None = None
     """Checks the model endpoint for `/readyz`; None when no model is configured."""
+    slack_bot_token: BotTokenCheck | None = None
+    """The Slack bot token's start-up check, reported by `/readyz`; None without the Slack app or a token."""
 
 
 async def services(request: Request) -> Services:
