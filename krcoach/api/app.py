@@ -18,7 +18,7 @@ from krcoach.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from krcoach.api.openapi import install_openapi
 from krcoach.api.problems import install_problem_handlers
 from krcoach.api.routes import analyze, drafts, health, jobs
-from krcoach.api.security import ApiKeys, RateLimiter
+from krcoach.api.security import ApiKeys, request_limiter
 from krcoach.budget import ModelBudget
 from krcoach.coach import Coach, ObjectiveOutcome
 from krcoach.config import Settings, get_settings
@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
             offline=offline,
             jobs=jobs,
             keys=ApiKeys(settings.api_keys),
-            limiter=RateLimiter(settings.rate_limit_per_minute),
+            limiter=request_limiter(settings),
             budget=budget,
             model_probe=http_transport(settings).probe if chosen.engine_name.startswith("llm:") else None,
             slack_bot_token=slack_bot_token,
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
             if slack_bot_token is not None:
                 await slack_bot_token.stop()
             await jobs.stop()  # running jobs stay resumable
+            await app.state.services.limiter.close()
             budget.close()
             log.info("stopped")
 
