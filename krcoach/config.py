@@ -87,7 +87,11 @@ class Settings(BaseSettings):
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     """Comma-separated keys for `Authorization: Bearer <key>`; empty (the default) leaves the API open."""
     rate_limit_per_minute: int = Field(default=600, ge=1)
-    """Requests a minute per API key (per client address when keys are off); over it: 429 + Retry-After."""
+    """Requests a minute per API key (per client address when keys are off); over it: 429 + Retry-After. Shared by
+    every process on the same Redis when `redis_url` is set; else each worker process (`--workers N`) has its own."""
+    rate_limit_burst: int | None = Field(default=None, ge=1)
+    """Requests a caller may send at once before the per-minute rate applies (default: `rate_limit_per_minute`);
+    in any minute at most `rate_limit_burst + rate_limit_per_minute` get through."""
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     """Largest request body for the synchronous routes (413 over it)."""
     max_job_body_bytes: int = Field(default=20_971_520, ge=1024)

@@ -18,7 +18,7 @@ from krcoach.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from krcoach.api.openapi import install_openapi
 from krcoach.api.problems import install_problem_handlers
 from krcoach.api.routes import analyze, drafts, health, jobs
-from krcoach.api.security import ApiKeys, RateLimiter
+from krcoach.api.security import ApiKeys, request_limiter
 from krcoach.budget import ModelBudget
 from krcoach.coach import Coach, ObjectiveOutcome
 from krcoach.config import Settings, get_settings
@@ -57,17 +57,23 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
             offline=offline,
             jobs=jobs,
             keys=ApiKeys(settings.api_keys),
-            limiter=RateLimiter(settings.rate_limit_per_minute),
+            limiter=request_limiter(settings),
             budget=budget,
             model_probe=http_transport(settings).probe if chosen.engine_name.startswith("llm:") else None,
+            slack_bot_token=slack_bot_token,
         )
         await jobs.start()
+        if slack_bot_token is not None:
+            slack_bot_token.start()  # in the background: no request waits for the Slack Web API
         gc.freeze()  # what exists now lives as long as the app: keep it out of every garbage collection
         log.info("ready", extra={"engine": chosen.engine_name, "jobs": jobs.name, "jobs_db": str(settings.jobs_db)})
         try:
             yield
         finally:
+            if slack_bot_token is not None:
+                await slack_bot_token.stop()
             await jobs.stop()  # running jobs stay resumable
+            await app.state.services.limiter.close()
             budget.close()
             log.info("stopped")
 
@@ -91,8 +97,7 @@ def create_app(settings: Settings | None = None, coach: Coach | None = None) -> 
     app.include_router(jobs.router)
     app.include_router(health.router)
     install_docs(app)
-    if settings.slack_signing_secret is not None:
-        install_slack(app, settings)
+    slack_bot_token = install_slack(app, settings) if settings.slack_signing_secret is not None else None
     if settings.web_ui:
         install_web(app)
     if settings.cors_origins:

@@ -1,6 +1,6 @@
 """What routes depend on, as `Annotated` aliases: the services of this app, and the authorised caller.
 
-The dependencies are `async def` although they never await: FastAPI runs plain `def` dependencies in its
+The dependencies are `async def` (most never await, the rate limit may): FastAPI runs plain `def` dependencies in its
 thread pool, and that hop cost more than half of a request's time (0.89 → 0.34 ms in-process).
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request, Security
@@ -16,12 +16,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from krcoach.api import metrics
 from krcoach.api.problems import ProblemError
-from krcoach.api.security import ApiKeys, RateLimiter
+from krcoach.api.security import ApiKeys, RequestLimiter
 from krcoach.budget import OFFLINE_HINT, ModelBudget
 from krcoach.coach import Coach
 from krcoach.config import Settings
 from krcoach.engines.base import ModelAllowance
 from krcoach.jobs.backend import JobBackend
+
+if TYPE_CHECKING:
+    from krcoach.slack.bot_token import BotTokenCheck
 
 
 @dataclass(slots=True)
@@ -34,10 +37,13 @@ class Services:
     """The offline engine's coach (the same as `coach` when no model is configured)."""
     jobs: JobBackend
     keys: ApiKeys
-    limiter: RateLimiter
+    limiter: RequestLimiter
+    """The per-caller request limit (shared on Redis when configured)."""
     budget: ModelBudget
     model_probe: Callable[[], Awaitable[None]] | None = None
     """Checks the model endpoint for `/readyz`; None when no model is configured."""
+    slack_bot_token: BotTokenCheck | None = None
+    """The Slack bot token's start-up check, reported by `/readyz`; None without the Slack app or a token."""
 
 
 async def services(request: Request) -> Services:
@@ -60,7 +66,7 @@ async def authorised_caller(
     authorization = f"{credentials.scheme} {credentials.credentials}" if credentials else None
     client = request.client.host if request.client else "unknown"
     caller = app.keys.caller(authorization, client)
-    app.limiter.check(caller)
+    await app.limiter.check(caller)
     return caller
 
 

@@ -1,4 +1,8 @@
-"""Who is calling: optional API keys (`Authorization: Bearer`) and a per-caller rate limit (token bucket)."""
+"""Who is calling: optional API keys (`Authorization: Bearer`) and a per-caller rate limit (token bucket).
+
+The rate limit is kept in this process, or on Redis (`krcoach.scale.redis_rate_limit`) when a Redis URL is set,
+so that every worker process and replica shares one bucket per caller.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ import hmac
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from pydantic import SecretStr
 
 from krcoach.api.problems import ProblemError
+from krcoach.config import Settings
 
 
 class ApiKeys:
@@ -46,6 +52,50 @@ class ApiKeys:
         return "key:" + digest.hex()[:12]
 
 
+class RequestLimiter(Protocol):
+    """The per-caller request limit: in this process (`RateLimiter`) or shared on Redis (`RedisRateLimiter`)."""
+
+    async def check(self, caller: str) -> None:
+        """Take one request for the caller, or raise 429 with `Retry-After`."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    """`per_minute` requests a minute per caller, with bursts up to `burst` (a token bucket that starts full).
+
+    In any minute a caller gets at most `burst + per_minute` requests through; the default burst is `per_minute`.
+    """
+
+    per_minute: int
+    burst: int | None = None
+
+    @property
+    def capacity(self) -> int:
+        """The bucket's size: the burst."""
+        return self.burst if self.burst is not None else self.per_minute
+
+    @property
+    def per_second(self) -> float:
+        """How fast the bucket refills."""
+        return self.per_minute / 60.0
+
+    def refused(self, wait_s: float) -> ProblemError:
+        """The 429 for a caller who must wait `wait_s` seconds for the next request."""
+        wait = max(1, math.ceil(wait_s))
+        return ProblemError(
+            429,
+            "Too many requests",
+            f"Rate limit of {self.per_minute} requests a minute reached; retry in {wait} s.",
+            kind="rate-limited",
+            headers={"Retry-After": str(wait)},
+        )
+
+
 @dataclass(slots=True)
 class _Bucket:
     tokens: float
@@ -53,16 +103,23 @@ class _Bucket:
 
 
 class RateLimiter:
-    """`per_minute` requests a minute per caller, with bursts up to the same number (a token bucket)."""
+    """The token bucket of each caller, in this process only: every worker process and replica has its own."""
 
-    def __init__(self, per_minute: int, *, max_callers: int = 100_000) -> None:
-        self._capacity = float(per_minute)
-        self._rate = per_minute / 60.0
+    def __init__(self, limits: RateLimits | int, *, max_callers: int = 100_000) -> None:
+        self.limits = limits if isinstance(limits, RateLimits) else RateLimits(limits)
+        self._capacity = float(self.limits.capacity)
+        self._rate = self.limits.per_second
         self._buckets: dict[str, _Bucket] = {}
         self._max_callers = max_callers
 
-    def check(self, caller: str) -> None:
+    async def check(self, caller: str) -> None:
         """Take one token for the caller, or raise 429 with the seconds until one is free."""
+        wait = self.take(caller)
+        if wait > 0:
+            raise self.limits.refused(wait)
+
+    def take(self, caller: str) -> float:
+        """Take one token: 0 when there was one, else the seconds until there is one."""
         now = time.monotonic()
         bucket = self._buckets.get(caller)
         if bucket is None:
@@ -73,12 +130,18 @@ class RateLimiter:
         bucket.updated = now
         if bucket.tokens >= 1:
             bucket.tokens -= 1
-            return
-        wait = math.ceil((1 - bucket.tokens) / self._rate)
-        raise ProblemError(
-            429,
-            "Too many requests",
-            f"Rate limit of {int(self._capacity)} requests a minute reached; retry in {wait} s.",
-            kind="rate-limited",
-            headers={"Retry-After": str(wait)},
-        )
+            return 0.0
+        return (1 - bucket.tokens) / self._rate
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+def request_limiter(settings: Settings) -> RequestLimiter:
+    """The per-caller request limit: shared on Redis when a Redis URL is set, else within this process."""
+    limits = RateLimits(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    if settings.redis_url:
+        from krcoach.scale.redis_rate_limit import RedisRateLimiter  # noqa: PLC0415 - Redis loads only when configured
+
+        return RedisRateLimiter(settings.redis_url, limits)
+    return RateLimiter(limits)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -26,6 +28,7 @@ from krcoach.config import Settings
 from krcoach.domain.analysis import SetAnalysis
 from krcoach.domain.okr import OKRSet
 from krcoach.slack.blocks import SHOW_OKRA, USE_REWRITE, SlackMessage, coaching_message, okra_message
+from krcoach.slack.bot_token import BotTokenCheck
 from krcoach.slack.choices import message_with_choice
 from krcoach.slack.inputs import SlackInputError, okr_set_from_command, okr_set_from_message
 from krcoach.slack.seen import SeenEvents
@@ -39,6 +42,10 @@ SERVICES = "krcoach_services"
 """The context key under which each request carries this app's `Services` (the coach lives there)."""
 SEEN_EVENTS = "krcoach_seen_events"
 """The context key of the `SeenEvents` record (a retried event is answered once)."""
+WEB_API_TIMEOUT_S = 10
+"""Longest wait for one Web API call (a reply in a thread); slack_sdk's default is 30 s."""
+REQUEST_ID: ContextVar[str | None] = ContextVar("krcoach_slack_request_id", default=None)
+"""The service's id of the request Slack sent (its `X-Request-ID`); listeners log it (they run in its context)."""
 UNEXPECTED = "Sorry, something went wrong on krcoach's side. Nothing was changed; the details are in its log."
 STALE_BUTTON = "That button comes from an older message I can no longer read. Ask me again."
 
@@ -51,20 +58,18 @@ class CoachError(Exception):
     """The engine failed; `str(error)` is the short message for the person."""
 
 
-def build_bolt_app(settings: Settings) -> AsyncApp:
+def build_bolt_app(settings: Settings, bot_token: BotTokenCheck | None = None) -> AsyncApp:
     """The bolt app: its listeners, the signing secret, a Web API client on `settings.slack_api_url`.
 
-    Nothing is called at start-up (the async app has no start-up `auth.test`); with a bot token, bolt calls
-    `auth.test` once, on the first request that needs it.
+    Authorization never calls the Web API: with a bot token, `bot_token` (checked once, in the background)
+    answers it; without one, commands, shortcuts and buttons still work (they reply through response_url).
     """
     if settings.slack_signing_secret is None:
         raise ValueError("the Slack app needs KRCOACH_SLACK_SIGNING_SECRET")
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
     bolt = AsyncApp(
         signing_secret=settings.slack_signing_secret.get_secret_value(),
-        client=AsyncWebClient(token=token, base_url=base_url),
-        authorize=None if token else _without_bot_token,
+        client=web_api_client(settings),
+        authorize=_authorize_with(bot_token),
         logger=logging.getLogger("krcoach.slack.bolt"),
     )
     bolt.command(SLASH_COMMAND)(on_kr_command)
@@ -73,6 +78,27 @@ def build_bolt_app(settings: Settings) -> AsyncApp:
     bolt.action(re.compile(rf"^{re.escape(USE_REWRITE)}:"))(on_use_rewrite)
     bolt.action(SHOW_OKRA)(on_show_okra)
     return bolt
+
+
+def web_api_client(settings: Settings, *, token: str | None = None, retries: bool = True) -> AsyncWebClient:
+    """A Web API client on `settings.slack_api_url` whose calls give up after 10 s (bolt sets the token per request).
+
+    With `retries`, a refused connection is tried once more (slack_sdk's default); nothing else is retried.
+    """
+    base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+    client = AsyncWebClient(token=token, base_url=base_url, timeout=WEB_API_TIMEOUT_S)
+    if not retries:
+        client.retry_handlers = []
+    return client
+
+
+def _authorize_with(bot_token: BotTokenCheck | None) -> Callable[..., Awaitable[AuthorizeResult]]:
+    async def authorize(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
+        if bot_token is None:
+            return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)
+        return bot_token.authorization(enterprise_id, team_id, user_id)
+
+    return authorize
 
 
 async def on_kr_command(
@@ -163,9 +189,10 @@ async def _coach(okr_set: OKRSet, context: AsyncBoltContext, reply: Reply, notif
         return
     try:
         await reply(coaching_message(analysis))
-    except Exception:
-        log.exception("could not post the coaching reply")
-        await _guarded(notify, UNEXPECTED)
+    except Exception as error:
+        log.exception("could not post the coaching reply", extra=_about(error))
+        if not _slack_unreachable(error):  # else the notice would fail the same way: nothing is tried again
+            await _guarded(notify, UNEXPECTED)
 
 
 async def _analyze(services: Services, okr_set: OKRSet, caller: str) -> SetAnalysis:
@@ -212,8 +239,20 @@ async def _guarded(send: Callable[[T], Awaitable[None]], what: T) -> None:
     """Send, logging (never raising) when Slack refuses: there is nobody left to tell."""
     try:
         await send(what)
-    except (SlackApiError, OSError, RuntimeError, ValueError):
-        log.exception("could not reply in Slack")
+    except (SlackApiError, aiohttp.ClientError, OSError, RuntimeError, ValueError, TimeoutError) as error:
+        log.exception("could not reply in Slack", extra=_about(error))
+
+
+def _about(error: BaseException) -> dict[str, object]:
+    """Log fields: the request id (to find the request Slack sent) and the failure in one line."""
+    return {"request_id": REQUEST_ID.get(), "error": f"{type(error).__name__}: {error}"[:300]}
+
+
+def _slack_unreachable(error: BaseException) -> bool:
+    """The Web API or response_url could not be reached, timed out, or answered a server error."""
+    if isinstance(error, SlackApiError):
+        return int(error.response.status_code) >= 500
+    return isinstance(error, aiohttp.ClientError | OSError | TimeoutError)
 
 
 def _bot_user(body: Mapping[str, Any]) -> str | None:
@@ -221,8 +260,3 @@ def _bot_user(body: Mapping[str, Any]) -> str | None:
     authorizations = body.get("authorizations") or [{}]
     found = authorizations[0].get("user_id")
     return str(found) if found else None
-
-
-async def _without_bot_token(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
-    """No bot token: commands, shortcuts and buttons still work (they reply through response_url)."""
-    return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id)

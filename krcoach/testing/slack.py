@@ -20,7 +20,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from krcoach.testing.service import HOST
+from krcoach.testing.service import HOST, free_port
 
 BOT_USER_ID = "UKRCOACH"
 TEAM_ID = "T0TEAM"
@@ -147,10 +147,17 @@ class Received:
 
 
 class _Recorder:
-    """An HTTP server in a thread that records every POST and answers with `answer(received)`."""
+    """An HTTP server in a thread that records every POST and answers with `answer(received)`.
+
+    `failing_status` makes it answer that status (with a plain-text body) instead; `delay_s` makes it wait that
+    long before answering. `answered` lists the POSTs answered so far.
+    """
 
     def __init__(self) -> None:
         self.received: list[Received] = []
+        self.answered: list[Received] = []
+        self.failing_status: int | None = None
+        self.delay_s = 0.0
         self._changed = threading.Condition()
         recorder = self
 
@@ -162,12 +169,21 @@ class _Recorder:
                 with recorder._changed:
                     recorder.received.append(got)
                     recorder._changed.notify_all()
+                time.sleep(recorder.delay_s)
+                status, content_type = recorder.failing_status or 200, "application/json"
                 answer = json.dumps(recorder.answer(got)).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                if recorder.failing_status is not None:
+                    content_type, answer = "text/plain", b"Internal Server Error"
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                except OSError:
+                    return  # the caller gave up waiting
+                with recorder._changed:
+                    recorder.answered.append(got)
 
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet."""
@@ -193,6 +209,11 @@ class _Recorder:
         """What was POSTed to `path` so far."""
         with self._changed:
             return [r for r in self.received if r.path == path]
+
+    def answered_count(self) -> int:
+        """How many POSTs have been answered so far."""
+        with self._changed:
+            return len(self.answered)
 
     def wait_at(
         self, path: str, count: int = 1, timeout: float = 10, *, where: Callable[[Received], bool] | None = None
@@ -232,9 +253,14 @@ class FakeSlackWebApi(_Recorder):
         """The first call of `method` (e.g. `chat.postMessage`) into the thread `thread_ts`, once it came."""
         return self.wait_at(f"/api/{method}", timeout=timeout, where=lambda r: r.body.get("thread_ts") == thread_ts)[0]
 
+    auth_error: str | None = None
+    """Set (e.g. `invalid_auth`), `auth.test` answers `{"ok": false, "error": auth_error}` as for a bad token."""
+
     def answer(self, received: Received) -> Json:
         """What Slack would answer (the parts the app reads)."""
         method = received.path.removeprefix("/api/")
+        if method == "auth.test" and self.auth_error:
+            return {"ok": False, "error": self.auth_error}
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER_ID, "bot_id": "B0KRCOACH", "team_id": TEAM_ID, "user": "krcoach"}
         if method == "chat.postMessage":
@@ -242,6 +268,11 @@ class FakeSlackWebApi(_Recorder):
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": "1700000009.000901"}
         return {"ok": False, "error": f"unknown_method {method}"}
+
+
+def refusing_api_url() -> str:
+    """A Web API base URL on a loopback port nothing listens on: every connection is refused."""
+    return f"http://{HOST}:{free_port()}/api/"
 
 
 def _parsed(raw: bytes, content_type: str) -> Json:

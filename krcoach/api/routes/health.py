@@ -30,6 +30,9 @@ async def healthz(app: ServicesDep) -> Health:
     "/readyz",
     response_model=Health,
     summary="Ready to serve: the job store is writable and the model endpoint answers (when one is configured)",
+    description="`checks.slack_bot_token` reports the Slack bot token's start-up check (`verified (bot U…)`, "
+    "`pending`, `unreachable: …` while it is tried again, or `rejected: …`); it never makes the service unready, "
+    "as slash commands and shortcuts are answered without the Web API.",
     responses={503: {"description": "Not ready; `detail` says which check failed."}},
 )
 async def readyz(app: ServicesDep) -> Health:
@@ -45,6 +48,8 @@ async def readyz(app: ServicesDep) -> Health:
             checks["model_endpoint"] = "ok"
         except LLMError as error:
             raise ProblemError(503, "Not ready", f"model endpoint: {error}", kind="not-ready") from error
+    if app.slack_bot_token is not None:
+        checks["slack_bot_token"] = app.slack_bot_token.status  # reported, never failing: commands need no token
     return Health(status="ready", engine=app.coach.engine_name, checks=checks)
 
 
