@@ -38,14 +38,15 @@ GRID_C = (0.03, 0.1, 0.3, 1.0, 3.0)
 GRID_SELF_WEIGHT = (0.25, 1.0)
 GRID_MIN_CONFIDENCE = (0.5, 0.6, 0.7, 0.8)
 FOLDS = 5
+_DECISION_GRID = tuple(itertools.product(GRID_MIN_CONFIDENCE, (False, True)))
 MIN_ROWS = 2  # an input seen in one training row only is left out: it cannot generalise
 MIN_WEIGHT = 0.01  # smaller weights change no decision and only grow the file
 
 
-def _inputs(case: EvalCase) -> tuple[dict[str, float], str]:
+def _inputs(case: EvalCase) -> tuple[dict[str, float], str, float]:
     features = extract(case.key_result)
-    rule_kind = rule_verdict(features).kind.value
-    return dict.fromkeys(model_inputs(features, rule_kind), 1.0), rule_kind
+    verdict = rule_verdict(features)
+    return dict.fromkeys(model_inputs(features, verdict.kind.value), 1.0), verdict.kind.value, verdict.confidence
 
 
 def _fit(rows: Sequence[dict[str, float]], kinds: Sequence[str], weights: Sequence[float], c: float) -> LinearModel:
@@ -67,12 +68,16 @@ def _fit(rows: Sequence[dict[str, float]], kinds: Sequence[str], weights: Sequen
     return LinearModel(classes=classes, bias=bias, weights=table, min_confidence=0.5)
 
 
-def _predict_label(model: LinearModel, row: dict[str, float], rule_kind: str, min_confidence: float) -> str:
+def _predict_label(
+    model: LinearModel, inputs: tuple[dict[str, float], str, float], min_confidence: float, above_rule: bool
+) -> str:
+    row, rule_kind, rule_confidence = inputs
     probabilities = dict(zip(model.classes, model.probabilities(row), strict=True))
     rule_label = Kind(rule_kind).label.value
     other = "result" if rule_label == "action" else "action"
     other_probability = sum(p for k, p in probabilities.items() if Kind(k).label.value == other)
-    return other if other_probability >= min_confidence else rule_label
+    judge = LinearModel(model.classes, model.bias, {}, min_confidence, above_rule)
+    return other if judge.overrules(rule_confidence, other_probability) else rule_label
 
 
 def _cross_validate(dev: list[EvalCase], own: list[EvalCase]) -> tuple[dict[str, float], list[dict[str, object]]]:
@@ -82,27 +87,25 @@ def _cross_validate(dev: list[EvalCase], own: list[EvalCase]) -> tuple[dict[str,
     folds = list(GroupKFold(n_splits=FOLDS).split(dev_rows, groups=groups))
     results: list[dict[str, object]] = []
     for c, self_weight in itertools.product(GRID_C, GRID_SELF_WEIGHT):
-        predictions: dict[float, list[tuple[str, str]]] = {m: [] for m in GRID_MIN_CONFIDENCE}
+        predictions: dict[tuple[float, bool], list[tuple[str, str]]] = {g: [] for g in _DECISION_GRID}
         for train, held in folds:
-            rows = [dev_rows[i][0] for i in train] + [r for r, _ in own_rows]
+            rows = [dev_rows[i][0] for i in train] + [r[0] for r in own_rows]
             kinds = [dev[i].kind.value for i in train] + [case.kind.value for case in own]
             weights = [1.0] * len(train) + [self_weight] * len(own)
             model = _fit(rows, kinds, weights, c)
             for i in held:
-                for m in GRID_MIN_CONFIDENCE:
-                    predictions[m].append(
-                        (dev[i].label.value, _predict_label(model, dev_rows[i][0], dev_rows[i][1], m))
-                    )
-        for m, pairs in predictions.items():
+                for m, above in _DECISION_GRID:
+                    predictions[(m, above)].append((dev[i].label.value, _predict_label(model, dev_rows[i], m, above)))
+        for (m, above), pairs in predictions.items():
             accuracy = sum(e == p for e, p in pairs) / len(pairs)
             actions = [p for e, p in pairs if e == "action"]
             recall = sum(p == "action" for p in actions) / max(1, len(actions))
-            results.append({"C": c, "self_weight": self_weight, "min_confidence": m, "accuracy": accuracy,
-                            "action_recall": recall})  # fmt: skip
-    rules = [(c.label.value, Kind(r).label.value) for c, (_, r) in zip(dev, dev_rows, strict=True)]
+            results.append({"C": c, "self_weight": self_weight, "min_confidence": m, "above_rule_confidence": above,
+                            "accuracy": accuracy, "action_recall": recall})  # fmt: skip
+    rules = [(c.label.value, Kind(r[1]).label.value) for c, r in zip(dev, dev_rows, strict=True)]
     baseline = {"accuracy": sum(e == p for e, p in rules) / len(rules)}
     best = max(results, key=lambda r: (r["accuracy"], r["action_recall"], -float(str(r["C"]))))
-    return {**{k: float(str(v)) for k, v in best.items()}, "rules_only_accuracy": baseline["accuracy"]}, results
+    return {**{k: float(v) for k, v in best.items()}, "rules_only_accuracy": baseline["accuracy"]}, results  # type: ignore[arg-type]
 
 
 def _training_rows() -> tuple[list[EvalCase], list[EvalCase]]:
@@ -123,13 +126,14 @@ def train(settings: dict[str, float] | None = None) -> dict[str, object]:
     return {
         "about": "krcoach's learned second look; written by scripts/train_label_model.py, do not edit by hand",
         "trained_on": {"real_dev": len(dev), "self_written": len(own)},
-        "settings": {key: best[key] for key in ("C", "self_weight", "min_confidence")},
+        "settings": {key: best[key] for key in ("C", "self_weight", "min_confidence", "above_rule_confidence")},
         "cross_validation": {
             "folds": FOLDS,
             "grouped_by": "source",
             **{key: round(best[key], 4) for key in ("accuracy", "action_recall", "rules_only_accuracy")},
         },
         "min_confidence": best["min_confidence"],
+        "above_rule_confidence": bool(best["above_rule_confidence"]),
         "classes": list(model.classes),
         "bias": list(model.bias),
         "weights": {name: list(row) for name, row in sorted(model.weights.items())},

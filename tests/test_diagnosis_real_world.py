@@ -1,6 +1,7 @@
 """The shapes real teams write Key Results in (issue 13's families), beyond the shapes our own examples had.
 
 The sentences here are ours, written to show each family; the real published ones are in evals/datasets/real/.
+These pin what the rules decide (the learned second look, trained on data, is checked by the eval gate instead).
 """
 
 from __future__ import annotations
@@ -8,8 +9,14 @@ from __future__ import annotations
 import pytest
 
 from krcoach.domain import pos
-from krcoach.domain.diagnosis import diagnose
+from krcoach.domain.classify import Verdict, rule_verdict
+from krcoach.domain.features import extract
 from krcoach.domain.states import state_patterns
+
+
+def diagnose(text: str) -> Verdict:
+    """The rules' verdict alone."""
+    return rule_verdict(extract(text))
 
 
 @pytest.mark.parametrize(
@@ -24,7 +31,7 @@ from krcoach.domain.states import state_patterns
     ],
 )
 def test_a_doing_verb_outside_the_word_lists_leads_an_action(key_result: str) -> None:
-    assert diagnose(key_result).label == "action"
+    assert diagnose(key_result).kind.label == "action"
 
 
 @pytest.mark.parametrize(
@@ -39,9 +46,9 @@ def test_a_doing_verb_outside_the_word_lists_leads_an_action(key_result: str) ->
     ],
 )
 def test_a_deliverable_stated_as_a_state_is_a_milestone(key_result: str) -> None:
-    diagnosis = diagnose(key_result)
-    assert (diagnosis.label, diagnosis.kind) == ("action", "milestone")
-    assert diagnosis.issues[0].span is not None
+    verdict = diagnose(key_result)
+    assert verdict.kind == "milestone"
+    assert verdict.trigger is not None
 
 
 @pytest.mark.parametrize(
@@ -69,7 +76,7 @@ def test_a_quota_of_own_output_behind_a_change_verb_or_a_passive_is_an_action(ke
     ],
 )
 def test_a_result_behind_a_doing_verb_or_an_owner_label_is_a_result(key_result: str) -> None:
-    assert diagnose(key_result).label == "result"
+    assert diagnose(key_result).kind.label == "result"
 
 
 def test_an_owner_label_is_read_past_but_a_measure_before_a_colon_is_kept() -> None:
@@ -113,11 +120,11 @@ def test_every_state_pattern_states_its_meaning_and_an_action_kind() -> None:
     "key_result", ["A large-scale test network (10k nodes)", "The newsletter is a public publication with 3+ issues"]
 )
 def test_a_deliverable_described_with_a_number_is_still_a_deliverable(key_result: str) -> None:
-    assert diagnose(key_result).label == "action"
+    assert diagnose(key_result).kind.label == "action"
 
 
 @pytest.mark.xfail(
     strict=True, reason="known gap: 'get' moves a measure in the word lists, so collecting input reads as one"
 )
 def test_getting_feedback_from_people_is_an_action() -> None:
-    assert diagnose("Get feedback from 10 design partners").label == "action"
+    assert diagnose("Get feedback from 10 design partners").kind.label == "action"

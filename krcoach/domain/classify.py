@@ -57,7 +57,7 @@ def classify(features: Features) -> Verdict:
     """Decide the kind of a Key Result: the rules' verdict, then the learned model's second look."""
     verdict = rule_verdict(features)
     model = shipped_model()
-    return verdict if model is None else _second_look(features, verdict, model)
+    return verdict if model is None else second_look(features, verdict, model)
 
 
 def rule_verdict(features: Features) -> Verdict:
@@ -70,7 +70,7 @@ def rule_verdict(features: Features) -> Verdict:
     return verdict
 
 
-def _second_look(f: Features, verdict: Verdict, model: LinearModel) -> Verdict:
+def second_look(f: Features, verdict: Verdict, model: LinearModel) -> Verdict:
     """The model's kind where it overrules the rules' label with enough confidence; else the rules' verdict."""
     probabilities = dict(zip(model.classes, model.probabilities(model_inputs(f, verdict.kind.value)), strict=True))
     label_probability: dict[str, float] = {}
@@ -79,7 +79,7 @@ def _second_look(f: Features, verdict: Verdict, model: LinearModel) -> Verdict:
         label_probability[label] = label_probability.get(label, 0.0) + probability
     rule_label = verdict.kind.label.value
     other = "result" if rule_label == "action" else "action"
-    if label_probability.get(other, 0.0) < model.min_confidence:
+    if not model.overrules(verdict.confidence, label_probability.get(other, 0.0)) or f.start >= len(f.tokens):
         return verdict
     kind = Kind(max((k for k in probabilities if Kind(k).label.value == other), key=probabilities.__getitem__))
     confidence = round(label_probability[other], 2)

@@ -44,6 +44,12 @@ class LinearModel:
     bias: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]
     min_confidence: float
+    above_rule_confidence: bool = False
+
+    def overrules(self, rule_confidence: float, other_label_probability: float) -> bool:
+        """True when the model is sure enough of the label the rules did not give (and surer than the rules)."""
+        needed = max(self.min_confidence, rule_confidence) if self.above_rule_confidence else self.min_confidence
+        return other_label_probability >= needed
 
     def probabilities(self, inputs: Iterable[str]) -> list[float]:
         """The probability of each class (in ``classes`` order) for these inputs."""
@@ -67,6 +73,7 @@ def load_model(text: str) -> LinearModel:
         bias=tuple(float(b) for b in data["bias"]),
         weights={name: tuple(float(w) for w in row) for name, row in data["weights"].items()},
         min_confidence=float(data["min_confidence"]),
+        above_rule_confidence=bool(data.get("above_rule_confidence", False)),
     )
 
 

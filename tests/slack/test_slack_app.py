@@ -6,6 +6,7 @@ import json
 import time
 from typing import Any
 
+from krcoach.slack.blocks import highlight
 from krcoach.testing.slack import (
     BOT_USER_ID,
     CHANNEL_ID,
@@ -179,7 +180,7 @@ def test_use_this_rewrite_replaces_the_message_with_the_chosen_rewrite(
     assert replacement["replace_original"] is True
     text = all_text(replacement)
     assert "Your Key Result, result-based" in text
-    assert chosen.replace("[baseline]", "`[baseline]`").replace("[target]", "`[target]`") in text
+    assert highlight(chosen) in text  # the rewrite, its placeholders shown as code
     assert f"*Action kept:* {EXAMPLE_KR}" in text
     assert buttons(replacement) == []
 

@@ -14,7 +14,7 @@ from krcoach.engines.rules.library import Domain, Library, Match, MeasurePattern
 from krcoach.engines.rules.own_words import deliverable_measure, objective_measure
 
 ENGINE_NAME = "rules"
-LIBRARY_FIT_SCORE = 2  # chosen on judged development rows: evals/judgements/README.md
+LIBRARY_FIT_SCORE = 3  # chosen on judged development rows: evals/judgements/README.md
 MAX_PROPOSALS = 2
 FALLBACK_MEASURE = (
     "Share of [the people this work is for] who [show the change it should cause], by month: "

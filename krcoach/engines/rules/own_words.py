@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
+from krcoach.domain import lexicon as lx
 from krcoach.domain.diagnosis import Diagnosis
 from krcoach.domain.states import stated_deliverable
 
 _CUT_RE = re.compile(
-    r"\s*(?:[,;:(\[]|\.\s|\s-\s|\bso\s+that\b|\bin\s+order\s+to\b|\bwhich\b|\bthat\b|\bwhile\b|\bby\s+(?=\d|end|q\d|the\s+end|early|mid|late|week|month|january|february|march|april|may|june|july|august|september|october|november|december))",
+    r"\s*(?:,(?!\d)|[;:(\[]|\.\s|\s-\s|\bso\s+that\b|\bin\s+order\s+to\b|\bwhich\b|\bthat\b|\bwhile\b|\bby\s+(?=\d|end|q\d|the\s+end|early|mid|late|week|month|january|february|march|april|may|june|july|august|september|october|november|december))",
     re.I,
 )
 _LEADING_RE = re.compile(
@@ -23,6 +24,10 @@ _LEADING_RE = re.compile(
     re.I,
 )
 _MAX_WORDS = 9
+_DANGLING = lx.words(
+    "a an the of to for in on at by with and or from into our my your their its is are be it this that"
+)
+_PERSONAL = lx.words("i me my myself we us our")
 
 
 def deliverable_of(text: str, diagnosis: Diagnosis) -> str | None:
@@ -54,13 +59,21 @@ def deliverable_measure(text: str, diagnosis: Diagnosis, deadline: str) -> str |
     A Key Result stated as a sentence ("Peerpad runs on Firefox") is quoted whole instead.
     """
     deliverable = deliverable_of(text, diagnosis)
-    if deliverable is None:
-        return None
-    if diagnosis.features.lead is None and len(deliverable.split()) > 1:
+    if deliverable is None or not _reads_as_a_thing(deliverable):
+        who = "[the people this work is for] who [do what it should let them do]"
+    elif diagnosis.features.lead is None:
         who = f"[the people this is for] who [do what “{deliverable}” should let them do]"
     else:
         who = f"[the people “{deliverable}” is for] who [do what it should enable for them]"
     return f"Share of {who}, by month: from [baseline] to [target] {deadline}"
+
+
+def _reads_as_a_thing(phrase: str) -> bool:
+    """A quotable deliverable: two to eight words, not ending on a function word, no first person."""
+    words = phrase.lower().split()
+    if not 2 <= len(words) <= 8 or words[-1] in _DANGLING or words[0] in _DANGLING - {"a", "an", "the"}:
+        return False
+    return not set(words) & _PERSONAL
 
 
 def objective_measure(title: str, deadline: str) -> str | None:
