@@ -24,6 +24,7 @@ _RELATIVE_TARGET_RE = re.compile(
     r"\b(?:double[sd]?|triple[sd]?|quadruple[sd]?|halve[sd]?|twice|zero|eliminate|no\s+more\s+than|all|every|100%)\b",
     re.IGNORECASE,
 )
+_QUOTED_RE = re.compile(r"“[^“”]{1,300}”")
 _LEADING_CLAUSE_RE = re.compile(
     r"(?:after|before|once|when|while|until|by|in|during|within|for)\b[^,.;:]{1,60},\s+", re.I
 )
@@ -81,7 +82,13 @@ class Features:
 
 
 def extract(text: str) -> Features:
-    """Read the features of one Key Result text."""
+    """Read the features of one Key Result text.
+
+    Text between typographic quotes (“…”) is a name, not words to read: a proposal quoting the draft ("Share of
+    [the people “the new onboarding flow” is for] …") is read as the measure it states. The quoted characters are
+    blanked in place, so every span still points into the original text.
+    """
+    text = _QUOTED_RE.sub(lambda m: "“" + " " * (len(m.group()) - 2) + "”", text)
     tokens = tokenize(text)
     offset = _past_owner_label(text, content_start(text))
     start = next((i for i, t in enumerate(tokens) if t.start >= offset), len(tokens))
