@@ -149,6 +149,10 @@ class LLMEngine:
             )
         )
 
+    def proposal_problems(self, text: str, *sources: str) -> list[str]:
+        """Why a model's proposal would be dropped: the guards every proposal passes, plus the prompt-copy checks."""
+        return _proposal_problems(text, sources, self._examples, self._instructions)
+
     def rendered(self, objective: ObjectiveBrief) -> RenderedPrompt:
         """The prompt this engine sends for an Objective."""
         ids = [kr.id for kr in objective.key_results]
