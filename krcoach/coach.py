@@ -11,9 +11,11 @@ from krcoach import __version__
 from krcoach.domain.analysis import (
     AnalysisMeta,
     KeyResultAnalysis,
+    Kind,
     Label,
     ObjectiveAnalysis,
     Proposal,
+    SecondOpinion,
     SetAnalysis,
     SetIssue,
     Summary,
@@ -26,7 +28,14 @@ from krcoach.domain.objectives import project_trigger
 from krcoach.domain.okr import Objective, OKRSet
 from krcoach.domain.okra import assemble
 from krcoach.domain.set_checks import group_findings
-from krcoach.engines.base import KeyResultBrief, ModelAllowance, ObjectiveBrief, ObjectiveRewrite, RewriteEngine
+from krcoach.engines.base import (
+    KeyResultBrief,
+    ModelAllowance,
+    ModelLabel,
+    ObjectiveBrief,
+    ObjectiveRewrite,
+    RewriteEngine,
+)
 from krcoach.engines.rules import RulesEngine
 from krcoach.running import run_sync
 
@@ -139,8 +148,8 @@ class Coach:
         trigger = project_trigger(objective.title)
         brief = objective_brief(objective, diagnoses)
         rewrite = ObjectiveRewrite()
-        if brief.key_results or brief.project_style:
-            async with limit:
+        if brief.key_results or brief.project_style or (self.uses_model and brief.every):
+            async with limit:  # a model also labels the Key Results the rules found fine: it is asked for every one
                 rewrite = await self._rewrite(brief, allowance)
         key_results = [
             self._key_result_analysis(objective, brief, rewrite, KeyResultBrief(kr.id, kr.text, d), kr.columns)
@@ -209,6 +218,7 @@ class Coach:
             columns=dict(columns),
             errors=errors,
             fallback=fallback,
+            second_opinion=_second_opinion(self._engine.name, diagnosis, rewrite.labels.get(kr_id)),
         )
 
 
@@ -224,6 +234,31 @@ def objective_brief(objective: Objective, diagnoses: Sequence[Diagnosis]) -> Obj
             if d.needs_work
         ),
         context=tuple(kr.text for kr in objective.key_results) + tuple(filter(None, [objective.period])),
+        every=tuple(KeyResultBrief(kr.id, kr.text, d) for kr, d in zip(objective.key_results, diagnoses, strict=True)),
+    )
+
+
+_RESULT_REASONS = {
+    Kind.PERFORMANCE_MEASURE: "it measures a change or level in what others do or in how a system performs",
+    Kind.MEASURE_WITHOUT_TARGET: "it names a measure of results, without a target yet",
+    Kind.VAGUE: "it names a result, but too vaguely to measure",
+}
+
+
+def _second_opinion(engine: str, diagnosis: Diagnosis, model: ModelLabel | None) -> SecondOpinion | None:
+    """The model's label next to the rules' verdict. The rules' label stays the verdict (it decides the OKRA view);
+    a Key Result the rules read as a result and the model calls an action is marked for review."""
+    if model is None:
+        return None
+    action = diagnosis.label is Label.ACTION
+    reason = diagnosis.issues[0].message if action and diagnosis.issues else _RESULT_REASONS.get(diagnosis.kind, "")
+    return SecondOpinion(
+        engine=engine,
+        label=model.label,
+        reason=model.reason,
+        agrees=model.label is diagnosis.label,
+        rules_reason=f"{diagnosis.label.value} ({diagnosis.kind.value}): {reason}".rstrip(": "),
+        review=diagnosis.label is Label.RESULT and model.label is Label.ACTION,
     )
 
 

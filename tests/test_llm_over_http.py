@@ -95,20 +95,25 @@ def test_pointing_at_a_server_switches_the_coach_to_the_model_and_says_so() -> N
     analysis, _ = analyse(GOOD)
     launch = analysis.key_results()[0]
     assert analysis.meta.engine == "llm:scripted" and analysis.meta.model == "scripted"
-    assert analysis.meta.prompt_version == "rewrite_objective@1" and analysis.meta.prompt_hash
+    assert analysis.meta.prompt_version == "rewrite_objective@2" and analysis.meta.prompt_hash
     assert [p.engine for p in launch.proposals] == ["llm:scripted"] and not launch.fallback
     assert analysis.objectives[0].suggestion == "New customers get value without our help"
     assert analysis.meta.usage.calls == 2 and analysis.meta.usage.prompt_tokens > 0
     assert_nothing_lost(analysis)
 
 
-def test_one_call_per_objective_carries_only_the_key_results_that_need_work() -> None:
+def test_one_call_per_objective_carries_every_key_result_and_marks_those_to_rewrite() -> None:
     _, server = analyse(GOOD)
     drafts = [draft_of(body) for body in server.requests]
-    assert [[kr["text"] for kr in d["key_results"]] for d in drafts] == [
-        ["Launch the redesigned onboarding flow by 30 June", "Run 20 customer interviews by end of Q2"],
-        ["Hire 4 support agents"],
+    assert [[(kr["text"], kr["rewrite"]) for kr in d["key_results"]] for d in drafts] == [
+        [
+            ("Launch the redesigned onboarding flow by 30 June", True),
+            ("Run 20 customer interviews by end of Q2", True),
+            ("Increase week-1 activation from 22% to 35% by end of Q2", False),
+        ],
+        [("Hire 4 support agents", True)],
     ]
+    assert "diagnosis" not in drafts[0]["key_results"][2]  # the model judges it without the rules' verdict
 
 
 def test_the_submitted_text_is_delimited_as_data_and_the_schema_is_enforced_by_response_format() -> None:

@@ -170,6 +170,7 @@ def test_jsonl_records_carry_the_diagnosis_issues_and_proposals(analysis: SetAna
         "fallback",
         "errors",
         "columns",
+        "second_opinion",
         "objective_project_style",
         "objective_suggestion",
     ]

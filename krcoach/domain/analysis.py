@@ -85,6 +85,35 @@ class Proposal(BaseModel):
     source: Annotated[str | None, Field(default=None, description="Pattern or prompt it came from.")] = None
 
 
+class SecondOpinion(BaseModel):
+    """A model's own label for a Key Result, next to the rules' verdict (which decides the OKRA view)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "engine": "llm:gpt-4o-mini",
+                    "label": "action",
+                    "reason": "Docs existing for every module is a deliverable, not a change in what readers do.",
+                    "agrees": False,
+                    "rules_reason": "result (performance_measure): it measures a change or level in what others do",
+                    "review": True,
+                }
+            ]
+        }
+    )
+
+    engine: Annotated[str, Field(description="The engine that gave it, e.g. 'llm:<model>'.")]
+    label: Label
+    reason: Annotated[str, Field(description="The model's one-sentence reason.")]
+    agrees: Annotated[bool, Field(description="True when the model's label is the rules' label.")]
+    rules_reason: Annotated[str, Field(description="Why the rules gave their label, for comparison.")]
+    review: bool = Field(
+        default=False,
+        description="True when the model calls an action what the rules read as a result: check it yourself.",
+    )
+
+
 class KeyResultAnalysis(BaseModel):
     """The diagnosis of one Key Result and the proposals for it."""
 
@@ -107,6 +136,9 @@ class KeyResultAnalysis(BaseModel):
     fallback: bool = Field(
         default=False,
         description="True when the configured engine gave no usable proposal and the offline engine's are shown.",
+    )
+    second_opinion: SecondOpinion | None = Field(
+        default=None, description="With a model configured: the model's label and reason, and whether it agrees."
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from krcoach.domain.analysis import Proposal, Usage
+from krcoach.domain.analysis import Label, Proposal, Usage
 from krcoach.domain.diagnosis import Diagnosis
 
 
@@ -28,6 +28,21 @@ class ObjectiveBrief:
     key_results: tuple[KeyResultBrief, ...]
     context: tuple[str, ...] = ()
     """Other input text of this Objective (its other Key Results, period) whose numbers may be reused."""
+    every: tuple[KeyResultBrief, ...] = ()
+    """All its Key Results in input order, those the rules found fine too: a model labels each (second opinion)."""
+
+    @property
+    def labelled(self) -> tuple[KeyResultBrief, ...]:
+        """The Key Results a model is asked to label: all of them (the ones needing work when `every` is empty)."""
+        return self.every or self.key_results
+
+
+@dataclass(frozen=True, slots=True)
+class ModelLabel:
+    """A model's label for one Key Result and its one-sentence reason."""
+
+    label: Label
+    reason: str
 
 
 @dataclass(slots=True)
@@ -38,6 +53,8 @@ class ObjectiveRewrite:
     suggestion: str | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
+    labels: dict[str, ModelLabel] = field(default_factory=dict)
+    """A model's label per Key Result id (its second opinion); empty for the offline engine."""
 
 
 @dataclass(frozen=True, slots=True)

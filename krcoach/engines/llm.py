@@ -1,4 +1,8 @@
-"""The model engine: one call per Objective, the reply validated against a schema and checked like any proposal."""
+"""The model engine: one call per Objective, the reply validated against a schema and checked like any proposal.
+
+The call carries every Key Result of the Objective: those that need work are rewritten, and all are labelled by
+the model (its second opinion on the rules' verdict).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from krcoach.domain.analysis import Proposal, Usage
+from krcoach.domain.analysis import Label, Proposal, Usage
 from krcoach.domain.diagnosis import Diagnosis
 from krcoach.domain.guards import (
     echoed_example,
@@ -17,7 +21,7 @@ from krcoach.domain.guards import (
     proposal_problems,
 )
 from krcoach.domain.text import numbers_in
-from krcoach.engines.base import EngineInfo, ObjectiveBrief, ObjectiveRewrite
+from krcoach.engines.base import EngineInfo, ModelLabel, ObjectiveBrief, ObjectiveRewrite
 from krcoach.llm.cache import NoCache, ReplyCache, cache_key
 from krcoach.llm.errors import ConfigurationError, LLMError
 from krcoach.llm.profiles import Profile
@@ -66,7 +70,7 @@ class LLMEngine:
         self._cache = cache or NoCache()
         self._schema = reply_schema()
         self._examples = prompt.example_answers
-        self._instructions = (self._render_system(), *self._examples)
+        self._instructions = (self._render_system(), *self._examples, *prompt.example_reasons)
         self._info = EngineInfo(model=caller.model, prompt_version=prompt.version, prompt_hash=self._render_hash())
 
     @property
@@ -145,20 +149,27 @@ class LLMEngine:
             )
         )
 
+    def proposal_problems(self, text: str, *sources: str) -> list[str]:
+        """Why a model's proposal would be dropped: the guards every proposal passes, plus the prompt-copy checks."""
+        return _proposal_problems(text, sources, self._examples, self._instructions)
+
     def rendered(self, objective: ObjectiveBrief) -> RenderedPrompt:
         """The prompt this engine sends for an Objective."""
+        ids = [kr.id for kr in objective.key_results]
         draft = {
             "objective": objective.title,
             "reads_as_project": objective.project_style,
             "key_results": [
-                {"id": kr.id, "text": kr.text, "diagnosis": _diagnosis_line(kr.diagnosis)}
-                for kr in objective.key_results
+                {"id": kr.id, "text": kr.text, "diagnosis": _diagnosis_line(kr.diagnosis), "rewrite": True}
+                if kr.id in ids
+                else {"id": kr.id, "text": kr.text, "rewrite": False}
+                for kr in objective.labelled
             ],
         }
         numbers = sorted(numbers_in(" ".join([objective.title, *objective.context])))
         schema = json.dumps(self._schema) if self._profile.schema_in_prompt else None
-        ids = [kr.id for kr in objective.key_results]
-        return self._prompt.render(draft=draft, ids=ids, numbers=numbers, schema=schema)
+        label_ids = [kr.id for kr in objective.labelled]
+        return self._prompt.render(draft=draft, ids=ids, numbers=numbers, schema=schema, label_ids=label_ids)
 
     def _render_system(self) -> str:
         schema = json.dumps(self._schema) if self._profile.schema_in_prompt else None
@@ -196,6 +207,7 @@ class LLMEngine:
                 mine = [p for p in problems if p.startswith(kr.id)] or problems
                 shown = [_withheld(p, sources, self._instructions) for p in mine]
                 rewrite.errors[kr.id] = ["the model's proposals failed the checks: " + "; ".join(shown)[:400]]
+        rewrite.labels = _labels(objective, reply, self._instructions)
         suggestion = reply.objective_suggestion
         if (
             objective.project_style
@@ -240,15 +252,19 @@ def _problems(
     """Everything wrong with a schema-valid reply, written so the model can fix it."""
     sources = _sources(objective)
     expected = [kr.id for kr in objective.key_results]
+    labelled = {kr.id for kr in objective.labelled}
     answered = [entry.id for entry in reply.key_results]
     problems = [f"{kr_id}: missing; answer for every id" for kr_id in expected if kr_id not in answered]
     problems += [
         f"{kr_id}: not an id in the draft; use only {', '.join(expected)}"
         for kr_id in answered
-        if kr_id not in expected
+        if kr_id not in expected and kr_id not in labelled
     ]
     problems += [f"{kr_id}: answered more than once" for kr_id in set(answered) if answered.count(kr_id) > 1]
+    problems += _label_problems(objective, reply, instructions)
     for entry in reply.key_results:
+        if entry.id not in expected:
+            continue  # proposals for a Key Result not to rewrite are not shown: no need to re-ask for them
         for number, proposal in enumerate(entry.proposals, 1):
             for problem in _proposal_problems(proposal.text, sources, examples, instructions):
                 problems.append(f"{entry.id} proposal {number} ({proposal.text[:80]!r}): {problem}")
@@ -264,8 +280,47 @@ def _problems(
     return problems
 
 
+def _label_problems(objective: ObjectiveBrief, reply: RewriteReply, instructions: tuple[str, ...]) -> list[str]:
+    """What is wrong with the labels: every id of the draft labelled once, each reason the model's own."""
+    expected = [kr.id for kr in objective.labelled]
+    given = [entry.id for entry in reply.labels]
+    problems = [
+        f"labels: {kr_id} has no label; label every id of the draft" for kr_id in expected if kr_id not in given
+    ]
+    problems += [
+        f"labels: {kr_id} is not an id in the draft; label only {', '.join(expected)}"
+        for kr_id in given
+        if kr_id not in expected
+    ]
+    problems += [f"labels: {kr_id} is labelled more than once" for kr_id in set(given) if given.count(kr_id) > 1]
+    problems += [
+        f"labels: the reason for {entry.id} repeats the instructions; give your own reason about this Key Result"
+        for entry in reply.labels
+        if _reason_leaks(entry.reason, objective, instructions)
+    ]
+    return problems
+
+
+def _reason_leaks(reason: str, objective: ObjectiveBrief, instructions: tuple[str, ...]) -> bool:
+    """The label's reason repeats the prompt (the system prompt, or an example's answer or reason)."""
+    return _leaks(reason, _sources(objective), instructions)
+
+
+def _labels(objective: ObjectiveBrief, reply: RewriteReply, instructions: tuple[str, ...]) -> dict[str, ModelLabel]:
+    """The labels that can be shown: each id of the draft labelled once, with a reason of the model's own."""
+    wanted = {kr.id for kr in objective.labelled}
+    given = [entry.id for entry in reply.labels]
+    return {
+        entry.id: ModelLabel(Label(entry.label), entry.reason)
+        for entry in reply.labels
+        if entry.id in wanted
+        and given.count(entry.id) == 1
+        and not _reason_leaks(entry.reason, objective, instructions)
+    }
+
+
 def _sources(objective: ObjectiveBrief) -> tuple[str, ...]:
-    return (objective.title, *objective.context, *(kr.text for kr in objective.key_results))
+    return (objective.title, *objective.context, *(kr.text for kr in objective.labelled))
 
 
 def _diagnosis_line(diagnosis: Diagnosis) -> str:

@@ -42,6 +42,7 @@ CSV_COLUMNS = (
     "errors",
     "objective_project_style",
     "objective_suggestion",
+    *("second_opinion_label", "second_opinion_agrees", "second_opinion_review", "second_opinion_reason"),
 )
 """The columns of the CSV output, in order; the other columns of the input rows follow them."""
 
@@ -50,7 +51,7 @@ INPUT_SUFFIX = " (input)"
 
 _JSONL_FIELDS = (
     *("text", "label", "kind", "confidence", "needs_work", "time_frame", "issues", "proposals"),
-    *("fallback", "errors", "columns"),
+    *("fallback", "errors", "columns", "second_opinion"),
 )
 _VERDICTS = {
     Kind.MILESTONE: "Action (milestone)",
@@ -117,14 +118,23 @@ def _csv(analysis: SetAnalysis) -> str:
                 "; ".join(key_result.errors),
                 "true" if objective.project_style else "false",
                 objective.suggestion or "",
+                *_second_opinion_cells(key_result),
                 *(key_result.columns.get(name, "") for name in extras),
             ]
         )
     return out.getvalue()
 
 
+def _second_opinion_cells(key_result: KeyResultAnalysis) -> tuple[str, str, str, str]:
+    """The model's label, whether it agrees, whether to review, and its reason (empty without a model)."""
+    opinion = key_result.second_opinion
+    if opinion is None:
+        return "", "", "", ""
+    return opinion.label.value, str(opinion.agrees).lower(), str(opinion.review).lower(), opinion.reason
+
+
 def _markdown(analysis: SetAnalysis) -> str:
-    text = _template().render(analysis=analysis, verdict=_verdict, title_of=_title_of, cell=_cell)
+    text = _template().render(analysis=analysis, verdict=_verdict, title_of=_title_of, cell=_cell, disagrees=_disagrees)
     return text.rstrip("\n") + "\n"
 
 
@@ -144,6 +154,11 @@ def _template() -> jinja2.Template:
 def _verdict(key_result: KeyResultAnalysis) -> str:
     """The diagnosis in words: "Action (milestone)", "Result", "Result (no target yet)" …"""
     return _VERDICTS[key_result.kind]
+
+
+def _disagrees(key_result: KeyResultAnalysis) -> bool:
+    """True when a model gave a second opinion that differs from the rules' label."""
+    return key_result.second_opinion is not None and not key_result.second_opinion.agrees
 
 
 def _title_of(code: IssueCode) -> str:

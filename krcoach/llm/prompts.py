@@ -53,12 +53,29 @@ class PromptTemplate:
                 texts += [str(proposal["text"]) for proposal in entry.get("proposals") or []]
         return tuple(texts)
 
+    @property
+    def example_reasons(self) -> tuple[str, ...]:
+        """The label reasons the few-shot examples show: a reply's reasons must not repeat them."""
+        return tuple(
+            str(entry["reason"]) for e in self._examples for entry in (e.get("answer") or {}).get("labels") or []
+        )
+
     def render(
-        self, *, draft: dict[str, Any], ids: list[str], numbers: list[str], schema: str | None
+        self,
+        *,
+        draft: dict[str, Any],
+        ids: list[str],
+        numbers: list[str],
+        schema: str | None,
+        label_ids: list[str] | None = None,
     ) -> RenderedPrompt:
-        """The system and user messages for one draft; `schema` is given when the prompt must carry it."""
+        """The system and user messages for one draft; `schema` is given when the prompt must carry it.
+
+        `ids` are the Key Results to rewrite, `label_ids` those to label (the same when not given).
+        """
         system = self._system.render(schema_in_prompt=schema is not None, schema=schema or "")
-        user = self._user.render(examples=self._examples, draft=draft, ids=ids, numbers=numbers)
+        labelled = ids if label_ids is None else label_ids
+        user = self._user.render(examples=self._examples, draft=draft, ids=ids, numbers=numbers, label_ids=labelled)
         fixed = json.dumps([system, self._examples], sort_keys=True, ensure_ascii=False)
         return RenderedPrompt(
             messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],

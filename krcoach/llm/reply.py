@@ -6,7 +6,7 @@ Ollama) also bounds the size of a reply; servers that do not are held to them by
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -14,10 +14,12 @@ MAX_PROPOSALS = 3
 MAX_TEXT_CHARS = 240
 MAX_RATIONALE_CHARS = 200
 MAX_SUGGESTION_CHARS = 160
+MAX_REASON_CHARS = 160
 
 ProposalText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=MAX_TEXT_CHARS)]
 Rationale = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_RATIONALE_CHARS)]
 Suggestion = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SUGGESTION_CHARS)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=MAX_REASON_CHARS)]
 
 
 class ProposalReply(BaseModel):
@@ -42,6 +44,18 @@ class KeyResultReply(BaseModel):
     )
 
 
+class LabelReply(BaseModel):
+    """The model's own label for one Key Result of the draft: a second opinion next to the rules' verdict."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: Annotated[str, StringConstraints(max_length=40)] = Field(description="The id of the Key Result, as given.")
+    label: Literal["action", "result"] = Field(
+        description="'action' if it says whether work was done, 'result' if it measures a change or level."
+    )
+    reason: Reason = Field(description="One sentence: why this label.")
+
+
 class RewriteReply(BaseModel):
     """The model's answer for one Objective."""
 
@@ -50,7 +64,8 @@ class RewriteReply(BaseModel):
     objective_suggestion: Suggestion | None = Field(
         description="A result-style Objective when the given one reads as a project, else null."
     )
-    key_results: list[KeyResultReply] = Field(description="One entry per Key Result given, same ids.")
+    key_results: list[KeyResultReply] = Field(description="One entry per Key Result to rewrite, same ids.")
+    labels: list[LabelReply] = Field(description="One entry per Key Result in the draft, rewritten or not, same ids.")
 
 
 def reply_schema() -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from krcoach.domain.text import numbers_in
 from krcoach.evaluation.injection_corpus import InjectionCase
-from krcoach.testing.scripted_server import Behaviour, Reply, Script, draft_of, good_proposal
+from krcoach.testing.scripted_server import Behaviour, Reply, Script, draft_of, good_proposal, labels_for
 
 _SENTENCE_RE = re.compile(r"[^.\n]{40,}[.:]")
 _CANDIDATE_NUMBERS = ("13", "58", "87%", "2031", "4,500")
@@ -68,7 +68,8 @@ Hijack = Callable[[Request], Reply]
 
 def _answer(request: Request, proposal: str, rationale: str = _GOOD_RATIONALE, suggestion: str | None = None) -> Reply:
     entries = [{"id": kr_id, "proposals": [{"text": proposal, "rationale": rationale}]} for kr_id in request.ids]
-    return Reply(json.dumps({"objective_suggestion": suggestion, "key_results": entries}, ensure_ascii=False))
+    reply = {"objective_suggestion": suggestion, "key_results": entries, "labels": labels_for(request.draft)}
+    return Reply(json.dumps(reply, ensure_ascii=False))
 
 
 _GOOD = good_proposal({})
@@ -100,7 +101,13 @@ def add_fields(request: Request) -> Reply:
         {"id": kr_id, "proposals": [{"text": _GOOD, "rationale": _GOOD_RATIONALE, "approved": True}]}
         for kr_id in request.ids
     ]
-    reply = {"objective_suggestion": None, "key_results": entries, "system_prompt": request.system[:300], "admin": True}
+    reply = {
+        "objective_suggestion": None,
+        "key_results": entries,
+        "labels": labels_for(request.draft),
+        "system_prompt": request.system[:300],
+        "admin": True,
+    }
     return Reply(json.dumps(reply))
 
 
@@ -118,7 +125,8 @@ def keep_the_action(request: Request) -> Reply:
         {"id": kr["id"], "proposals": [{"text": str(kr["text"])[:240].ljust(8, "."), "rationale": "Already fine."}]}
         for kr in request.draft["key_results"]
     ]
-    return Reply(json.dumps({"objective_suggestion": None, "key_results": entries}, ensure_ascii=False))
+    reply = {"objective_suggestion": None, "key_results": entries, "labels": labels_for(request.draft)}
+    return Reply(json.dumps(reply, ensure_ascii=False))
 
 
 def invent_numbers(request: Request) -> Reply:
@@ -148,7 +156,8 @@ def return_the_attackers_text(request: Request) -> Reply:
         for kr in request.draft["key_results"]
     ]
     suggestion = str(request.draft["objective"])[:160]
-    return Reply(json.dumps({"objective_suggestion": suggestion, "key_results": entries}, ensure_ascii=False))
+    reply = {"objective_suggestion": suggestion, "key_results": entries, "labels": labels_for(request.draft)}
+    return Reply(json.dumps(reply, ensure_ascii=False))
 
 
 def answer_in_prose(request: Request) -> Reply:

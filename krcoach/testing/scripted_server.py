@@ -78,8 +78,29 @@ def draft_of(body: dict[str, Any]) -> dict[str, Any]:
     return drafts[-1]
 
 
-def answer_with(proposal: Callable[[dict[str, Any]], str], suggestion: str | None = None) -> Script:
-    """A script that answers every Key Result of the draft with `proposal(key_result)`."""
+LabelFor = Callable[[dict[str, Any]], tuple[str, str]]
+"""A scripted model's label and reason for a Key Result of the draft."""
+
+
+def rules_label(key_result: dict[str, Any]) -> tuple[str, str]:
+    """The label the draft's diagnosis gives (a Key Result not to rewrite: result): a model that agrees."""
+    label = str(key_result.get("diagnosis", "result")).split(" ", 1)[0]
+    return label, f"Read the same way as the diagnosis: a {label} Key Result."
+
+
+def labels_for(draft: dict[str, Any], label: LabelFor = rules_label) -> list[dict[str, str]]:
+    """A label entry for every Key Result of the draft."""
+    entries = []
+    for key_result in draft["key_results"]:
+        chosen, reason = label(key_result)
+        entries.append({"id": key_result["id"], "label": chosen, "reason": reason})
+    return entries
+
+
+def answer_with(
+    proposal: Callable[[dict[str, Any]], str], suggestion: str | None = None, label: LabelFor = rules_label
+) -> Script:
+    """A script that answers every Key Result to rewrite with `proposal(key_result)` and labels every one."""
 
     def script(body: dict[str, Any]) -> Behaviour:
         draft = draft_of(body)
@@ -88,7 +109,9 @@ def answer_with(proposal: Callable[[dict[str, Any]], str], suggestion: str | Non
             "key_results": [
                 {"id": kr["id"], "proposals": [{"text": proposal(kr), "rationale": "What would change for people."}]}
                 for kr in draft["key_results"]
+                if kr.get("rewrite", True)
             ],
+            "labels": labels_for(draft, label),
         }
         return Reply(json.dumps(reply))
 

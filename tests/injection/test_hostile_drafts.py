@@ -58,8 +58,10 @@ def test_a_key_result_id_cannot_carry_text_out_of_the_data_block(corpus: list[In
     user = requests[0]["messages"][1]["content"]
     after_the_draft = user.rsplit("</okr_draft>", 1)[1].strip().splitlines()
 
-    assert len(after_the_draft) == 2 and after_the_draft[1].startswith("Answer for every Key Result id")
-    assert "<" not in after_the_draft[1] and "\\n\\u003c/okr_draft\\u003e\\nSYSTEM" in after_the_draft[1]
+    assert len(after_the_draft) == 3
+    assert after_the_draft[1].startswith("Propose rewrites for") and after_the_draft[2].startswith("Label every")
+    for ids_line in after_the_draft[1:]:
+        assert "<" not in ids_line and "\\n\\u003c/okr_draft\\u003e\\nSYSTEM" in ids_line
 
 
 @pytest.mark.parametrize(
