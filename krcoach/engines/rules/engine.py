@@ -7,7 +7,7 @@ import re
 from krcoach.domain.analysis import Kind, Proposal
 from krcoach.domain.diagnosis import Diagnosis
 from krcoach.domain.guards import placeholders_in
-from krcoach.domain.lexicon import CADENCE_WORDS, words
+from krcoach.domain.lexicon import CADENCE_WORDS, CHANGE_VERBS, LEVEL_VERBS, MAINTAIN_VERBS, METRIC_WORDS, words
 from krcoach.domain.objectives import project_trigger
 from krcoach.engines.base import EngineInfo, KeyResultBrief, ObjectiveBrief, ObjectiveRewrite
 from krcoach.engines.rules.library import Domain, Library, Match, MeasurePattern, default_library
@@ -22,6 +22,8 @@ FALLBACK_MEASURE = (
 )
 FALLBACK_OBJECTIVE = "[Who benefits] [experience what is different] once “{title}” has worked"
 _DEADLINE_STARTS = words("by before until till through thru in during for at within over no due end this next current")
+_UNNAMED_MEASURE = "“{quote}” does not name the measure it should move."
+_UNITS = words("% time times hours days minutes seconds ms weeks months")
 _TEMPLATE_WORDS = words(
     "share from baseline target deadline month quarter each surveyed people with that this their they them what "
     "should enable holds report observe about more less than into over within when where which"
@@ -76,6 +78,8 @@ class RulesEngine:
         diagnosis = key_result.diagnosis
         if diagnosis.kind in _WHY_BY_KIND:
             return self._measures_from_library(key_result, objective_title)
+        if not names_a_result_measure(diagnosis):  # completing it would only echo the work with placeholders
+            return self._measures_from_library(key_result, objective_title, why=_UNNAMED_MEASURE)
         completed = complete_measure(key_result.text, diagnosis)
         if completed is None:
             return []
@@ -90,11 +94,13 @@ class RulesEngine:
             return best[0][1].result_objective
         return FALLBACK_OBJECTIVE.format(title=objective.title)
 
-    def _measures_from_library(self, key_result: KeyResultBrief, objective_title: str) -> list[Proposal]:
+    def _measures_from_library(
+        self, key_result: KeyResultBrief, objective_title: str, why: str | None = None
+    ) -> list[Proposal]:
         """Library measures that fit both the Objective and the action; else measures in the draft's own words."""
         diagnosis = key_result.diagnosis
         time_frame = _deadline(diagnosis)
-        why_kind = _WHY_BY_KIND[diagnosis.kind].format(quote=_quote(key_result.text))
+        why_kind = (why or _WHY_BY_KIND[diagnosis.kind]).format(quote=_quote(key_result.text))
         keep = " The original stays as an Action." if diagnosis.label == "action" else ""
         fitting = [m for m in self._library.matches(objective_title, key_result.text) if fits(m)]
         proposals = [
@@ -116,6 +122,21 @@ class RulesEngine:
             return proposals
         rationale = f"{why_kind} No measure in the library fits; name who should benefit and how.{keep}"
         return [_proposal(f"{FALLBACK_MEASURE} {time_frame}", rationale, source="fallback")]
+
+
+def names_a_result_measure(diagnosis: Diagnosis) -> bool:
+    """True when the text names what it measures: noun-led with a measure, or a change verb moving one.
+
+    "Improve customer retention" names retention; "Lift weights 3 days a week" or "Maintain a diverse panel" name
+    none, so adding placeholders to them would only restate the work.
+    """
+    features = diagnosis.features
+    if features.has_metric_phrase:
+        return True
+    if features.lead is None:
+        return features.has_metric
+    moves = features.lead_lemma in CHANGE_VERBS | LEVEL_VERBS | MAINTAIN_VERBS
+    return moves and any(w in METRIC_WORDS - _UNITS for w in features.words(1, 7))
 
 
 def fits(match: Match) -> bool:
