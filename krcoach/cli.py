@@ -169,6 +169,7 @@ def eval_model(  # noqa: PLR0917 - typer options are parameters
     sample: Annotated[int, typer.Option(help="How many Objectives, spread over the set (0: all).")] = 12,
     record: Annotated[Path | None, typer.Option(help="Call the configured model and record to this cassette.")] = None,
     replay: Annotated[Path | None, typer.Option(help="Answer from this cassette instead of a server.")] = None,
+    resume: Annotated[bool, typer.Option(help="Recording: keep the replies already in the cassette.")] = False,
     out: Annotated[Path, typer.Option(help="Folder for report.md and report.json.")] = Path("evals/reports/model"),
     gate: Annotated[Path | None, typer.Option(help="Thresholds (TOML); exit 1 when one is breached.")] = None,
 ) -> None:
@@ -181,7 +182,9 @@ def eval_model(  # noqa: PLR0917 - typer options are parameters
         _fail("choose --record or --replay, not both")
     try:
         report, _ = run_sync(
-            run_model_eval(load_cases(dataset), get_settings(), sample=sample or None, record=record, replay=replay)
+            run_model_eval(
+                load_cases(dataset), get_settings(), sample=sample or None, record=record, replay=replay, resume=resume
+            )
         )
         breaches = check_gate(report.metrics(), gate) if gate is not None else []
     except (OSError, ValueError, ConfigurationError) as error:
@@ -198,13 +201,14 @@ def eval_model(  # noqa: PLR0917 - typer options are parameters
 
 
 @app.command("eval-injection")
-def eval_injection(
+def eval_injection(  # noqa: PLR0917 - typer options are parameters
     corpus: Annotated[Path, typer.Option(help="The prompt-injection corpus (YAML).")] = CORPUS,
     live: Annotated[
         bool, typer.Option("--live/--scripted", help="The configured endpoint, or the scripted hijacked model.")
     ] = False,
     record: Annotated[Path | None, typer.Option(help="Record every reply to this cassette.")] = None,
     replay: Annotated[Path | None, typer.Option(help="Answer from this cassette instead of a server.")] = None,
+    resume: Annotated[bool, typer.Option(help="Recording: keep the replies already in the cassette.")] = False,
     out: Annotated[Path | None, typer.Option(help="Folder for report.md and report.json.")] = None,
 ) -> None:
     """Run the prompt-injection corpus through the model path; exit 1 unless every case passed with no leak."""
@@ -215,7 +219,7 @@ def eval_injection(
         _fail("choose --record or --replay, not both")
     try:
         cases = load_corpus(corpus)
-        report = run_sync(run_injection(cases, get_settings(), live=live, record=record, replay=replay))
+        report = run_sync(run_injection(cases, get_settings(), live=live, record=record, replay=replay, resume=resume))
     except (OSError, ValueError, ConfigurationError) as error:
         _fail(str(error))
     if out is not None:

@@ -1,16 +1,18 @@
 """Record both model cassettes again against the local llama.cpp server (Gemma 3 270M), one after the other.
 
-    .venv/bin/python scripts/record_cassettes.py [--threads 1] [--only model|injection]
+    .venv/bin/python scripts/record_cassettes.py [--threads 1] [--only model|injection] [--resume]
 
 Needs the llm-server extra (`make .venv/.installed-llm-server`). A change to the prompt, the diagnosis (which Key
 Results are sent and what is said of them) or the checks that decide re-asks changes the requests, so the replays in
 `make eval-model` and tests/injection/test_recorded_run.py miss until this is run. Takes about 40 minutes on 2
-cores with one server thread. Prints each command's last lines (the figures to quote).
+cores with one server thread. Prints each command's last lines (the figures to quote). `--resume` goes on from a
+recording that stopped half-way (a reply torn by the stop is dropped first).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -33,16 +35,34 @@ RUNS = {
 }
 
 
+def _drop_torn_reply(cassette: Path) -> None:
+    """A recording stopped mid-write leaves a last line that is not JSON: drop it, keep the rest."""
+    if not cassette.is_file():
+        return
+    lines = cassette.read_text(encoding="utf-8").splitlines()
+    while lines:
+        try:
+            json.loads(lines[-1])
+            break
+        except json.JSONDecodeError:
+            lines.pop()
+    cassette.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
 def main() -> int:
     """Start the server, record the chosen cassettes, stop the server."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, default=1, help="server threads (one leaves a core to the client)")
     parser.add_argument("--only", choices=sorted(RUNS), action="append", help="record only these (default: all)")
+    parser.add_argument("--resume", action="store_true", help="keep the replies the cassettes already hold")
     args = parser.parse_args()
     failures = 0
     with running_llama_server(n_ctx=8192, threads=args.threads) as url:
         for name in args.only or sorted(RUNS):
             command, extra = RUNS[name]
+            if args.resume:
+                _drop_torn_reply(ROOT / command[-1])
+                command = [*command, "--resume"]
             env = {
                 **os.environ,
                 "KRCOACH_LLM_BASE_URL": url,

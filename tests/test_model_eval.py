@@ -45,3 +45,20 @@ def test_replaying_a_request_that_was_never_recorded_says_to_record_again(tmp_pa
     cassette.write_text(json.dumps({"cassette": 1, "model": "m", "output_mode": "json_object"}) + "\n")
     with pytest.raises(ConfigurationError, match="record it again with `krcoach eval-model --record"):
         asyncio.run(run_model_eval(load_cases(DATASET), Settings(), sample=1, replay=cassette))
+
+
+def test_a_recording_that_stopped_half_way_resumes_and_asks_the_server_only_what_it_lacks(tmp_path: Path) -> None:
+    cases = load_cases(DATASET)
+    cassette = tmp_path / "run.jsonl"
+    server = ScriptedServer(answer_with(good_proposal))
+    with server.running() as base_url:
+        settings = Settings(llm_base_url=base_url, llm_model="scripted", concurrency=1)
+        asyncio.run(run_model_eval(cases, settings, sample=4, record=cassette))
+        calls = len(server.requests)
+        lines = cassette.read_text().splitlines()
+        cassette.write_text("\n".join(lines[:3]) + "\n")  # the recording stopped after two replies
+        asyncio.run(run_model_eval(cases, settings, sample=4, record=cassette, resume=True))
+    assert len(server.requests) == calls + (calls - 2)  # only the requests the cassette lacked reached the server
+    assert len(cassette.read_text().splitlines()) == len(lines)
+    replayed, _ = asyncio.run(run_model_eval(cases, Settings(), sample=4, replay=cassette))
+    assert replayed.calls == calls and replayed.unanswered == 0

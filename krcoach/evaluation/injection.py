@@ -106,6 +106,7 @@ async def run_injection(
     live: bool = False,
     record: Path | None = None,
     replay: Path | None = None,
+    resume: bool = False,
     script: Script | None = None,
 ) -> InjectionReport:
     """Every case through the model path: against a scripted server on loopback (answering with `script`, by
@@ -133,7 +134,7 @@ async def run_injection(
             transport = http_transport(settings)
             if record is not None:
                 transport = RecordingTransport(
-                    transport, record, model=settings.llm_model, output_mode=settings.llm_output_mode
+                    transport, record, model=settings.llm_model, output_mode=settings.llm_output_mode, resume=resume
                 )
         return await _run(cases, settings, transport, source)
 

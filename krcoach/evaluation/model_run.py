@@ -79,6 +79,7 @@ async def run_model_eval(
     sample: int | None = None,
     record: Path | None = None,
     replay: Path | None = None,
+    resume: bool = False,
 ) -> tuple[ModelRunReport, SetAnalysis]:
     """Run the model engine on the sampled set and measure it."""
     okr_set = sample_objectives(as_okr_set(list(cases)), sample)
@@ -90,7 +91,11 @@ async def run_model_eval(
         transport = ReplayTransport(replay)
     elif record is not None:
         transport = RecordingTransport(
-            http_transport(settings), record, model=settings.llm_model, output_mode=settings.llm_output_mode
+            http_transport(settings),
+            record,
+            model=settings.llm_model,
+            output_mode=settings.llm_output_mode,
+            resume=resume,
         )
     else:
         transport = http_transport(settings)

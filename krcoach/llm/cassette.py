@@ -25,18 +25,31 @@ def request_key(request: ChatRequest) -> str:
 
 
 class RecordingTransport:
-    """Passes requests on and appends every reply to a cassette file."""
+    """Passes requests on and appends every reply to a cassette file.
 
-    def __init__(self, inner: ChatTransport, path: Path, *, model: str, output_mode: str) -> None:
+    With ``resume``, the replies already in the cassette (same model and output mode) answer their requests again
+    and only the others reach the server: a long recording that stopped half-way goes on from where it was.
+    """
+
+    def __init__(self, inner: ChatTransport, path: Path, *, model: str, output_mode: str, resume: bool = False) -> None:
         self._inner = inner
         self._path = path
         self._lock = asyncio.Lock()
+        self._kept: dict[str, ChatReply] = {}
         path.parent.mkdir(parents=True, exist_ok=True)
         header = {"cassette": 1, "model": model, "output_mode": output_mode}
+        if resume and path.is_file():
+            recorded_header, self._kept = read_cassette(path)
+            if recorded_header != header:
+                raise ConfigurationError(f"{path}: recorded as {recorded_header}, cannot resume as {header}")
+            return
         path.write_text(json.dumps(header) + "\n", encoding="utf-8")
 
     async def complete(self, request: ChatRequest) -> ChatReply:
-        """The inner transport's reply, recorded."""
+        """The inner transport's reply, recorded (or, resuming, the reply already recorded for it)."""
+        kept = self._kept.get(request_key(request))
+        if kept is not None:
+            return dataclasses.replace(kept)
         reply = await self._inner.complete(request)
         entry: dict[str, Any] = {"key": request_key(request), "asks": _last_user_message(request)[:160]}
         entry.update({name: getattr(reply, name) for name in _REPLY_FIELDS})
