@@ -29,6 +29,9 @@ SHOW_OKRA = "show_okra"
 OKRA_BLOCK = "okra"
 _TAIL_BLOCKS = 7  # divider, set issues, Actions kept, cut note, engine, buttons, spare
 _PLACEHOLDER = re.compile(r"\[[A-Za-z][\w ./%-]{0,40}\]")
+_RULES_REASON = re.compile(r"^(?:action|result) \([a-z_]+\)(?:: )?")
+"""The "result (performance_measure): " prefix of a second opinion's `rules_reason`."""
+_KIND_WORDS = {kind: kind.value.replace("_", " ") for kind in Kind}
 _VERDICTS = {
     Kind.MILESTONE: ":warning: *Action-based*: a milestone. It says something gets done, not what changes.",
     Kind.ACTIVITY_QUOTA: ":warning: *Action-based*: an activity quota. It counts your own work, not its effect.",
@@ -171,7 +174,10 @@ def button(label: str, action_id: str, value: str, *, primary: bool = False) -> 
 
 
 def key_result_block_id(key_result_id: str, part: str) -> str:
-    """The block_id of a block about one Key Result; `part` is `diagnosis`, `rewrite1`…, `notes` or `chosen`."""
+    """The block_id of a block about one Key Result.
+
+    `part` is `diagnosis`, `opinion` (the model's second opinion), `rewrite1`…, `notes` or `chosen`.
+    """
     return f"kr|{key_result_id}|{part}"
 
 
@@ -197,6 +203,13 @@ def _opening(analysis: SetAnalysis, single: bool) -> list[Block]:
         f"{_count(summary.key_results, 'Key Result')} in {_count(summary.objectives, 'Objective')}: "
         f"{summary.actions} action-based, {summary.results} result-based; {summary.needs_work} need work."
     )
+    opinions = [kr.second_opinion for kr in analysis.key_results() if kr.second_opinion]
+    if disagreed := [opinion for opinion in opinions if not opinion.agrees]:
+        review = sum(opinion.review for opinion in disagreed)
+        counts += (
+            f"\nThe model reads {len(disagreed)} differently ({review} marked for review); "
+            "the rules' verdict decides the OKRA set."
+        )
     return [header(f"Review of {analysis.name or 'your OKR set'}"), section(counts)]
 
 
@@ -215,6 +228,8 @@ def _key_result_blocks(key_result: KeyResultAnalysis, *, show_id: bool) -> list[
         return key_result_block_id(key_result.id, part)
 
     blocks = [section(_diagnosis_text(key_result, show_id), block_id=block_id("diagnosis"))]
+    if opinion := _second_opinion_text(key_result):
+        blocks.append(context(opinion, block_id=block_id("opinion")))
     proposals = key_result.proposals[:MAX_PROPOSALS_SHOWN]
     for number, proposal in enumerate(proposals, start=1):
         text = f"*Rewrite {number}:* {highlight(proposal.text, proposal.placeholders)}"
@@ -253,6 +268,34 @@ def _diagnosis_text(key_result: KeyResultAnalysis, show_id: bool) -> str:
     if issues and issues[0].severity is Severity.MAJOR:
         lines.append(f"*Fix:* {escape(CATALOGUE[issues[0].code].fix)}")
     return "\n".join(lines)
+
+
+def _second_opinion_text(key_result: KeyResultAnalysis) -> str:
+    """Where the model's label differs from the rules': both labels with both reasons (else "")."""
+    opinion = key_result.second_opinion
+    if opinion is None or opinion.agrees:
+        return ""
+    model = opinion.engine.removeprefix("llm:")
+    mark = ":mag: *Review:* " if opinion.review else ""
+    rules = _RULES_REASON.sub("", opinion.rules_reason).strip() or opinion.rules_reason
+    lines = [
+        f"{mark}:speech_balloon: *Second opinion* (`{escape(model)}`): the model reads it as "
+        f"{_article(opinion.label)} *{opinion.label.value}*: {clip(escape(opinion.reason), 600)}",
+        f"The rules read it as {_article(key_result.label)} *{key_result.label.value}* "
+        f"({_KIND_WORDS[key_result.kind]}): {clip(escape(rules), 600)}",
+    ]
+    if opinion.review:
+        lines.append(
+            "The rules' verdict decides the OKRA set; *review it*: if it says whether work was done, "
+            "move it to the Actions and write a result in its place."
+        )
+    else:
+        lines.append("The rules' verdict decides the OKRA set.")
+    return "\n".join(lines)
+
+
+def _article(label: Label) -> str:
+    return "an" if label is Label.ACTION else "a"
 
 
 def _actions_kept(okra: Sequence[OkraObjective], single: bool) -> str:

@@ -23,8 +23,8 @@ def message_with_choice(blocks: Sequence[Block] | None, choice: ChosenRewrite) -
     """The replacement for the message whose "Use this rewrite" was clicked.
 
     A review of several Key Results (when Slack sent its blocks back: not for ephemeral messages) keeps the others
-    and swaps this one's rewrites for the chosen one, also in the OKRA button; otherwise the message becomes the
-    chosen rewrite with the Action kept.
+    and swaps this one's rewrites for the chosen one, also in the OKRA button (its diagnosis and the model's second
+    opinion stay); otherwise the message becomes the chosen rewrite with the Action kept.
     """
     if not blocks or len(_key_result_ids(blocks)) < 2:
         return rewrite_chosen_message(choice)
@@ -33,7 +33,7 @@ def message_with_choice(blocks: Sequence[Block] | None, choice: ChosenRewrite) -
     chosen_shown = False
     for block in blocks:
         block_id = str(block.get("block_id", ""))
-        if block_id.startswith(prefix) and block_id != prefix + "diagnosis":
+        if block_id.startswith(prefix) and block_id not in {prefix + "diagnosis", prefix + "opinion"}:
             if not chosen_shown:
                 replaced.extend(_chosen_blocks(choice))
                 chosen_shown = True

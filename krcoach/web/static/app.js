@@ -6,6 +6,7 @@ import { DraftEditor } from "./draft.js";
 import { showEngine } from "./engine.js";
 import { FORMATS, copyText, download, fileName } from "./export.js";
 import { finalSet, renderOkra } from "./okra.js";
+import { disagreements } from "./opinion.js";
 import { renderCoaching } from "./results.js";
 import { Choices } from "./state.js";
 import { plural } from "./words.js";
@@ -79,7 +80,11 @@ function show(analysis) {
   choices.subscribe(() => renderOkra(page.okra, finalSet(choices)));
   showEngine(page.engine, analysis.meta);
   const s = analysis.summary;
-  announce(page.announcer, `Coached ${plural(s.key_results, "Key Result")}: ${s.results} results, ${s.actions} actions.`);
+  const { disagreed, review } = disagreements(analysis);
+  const opinion = disagreed
+    ? ` The model reads ${disagreed} differently${review ? `, ${review} to review` : ""}.`
+    : "";
+  announce(page.announcer, `Coached ${plural(s.key_results, "Key Result")}: ${s.results} results, ${s.actions} actions.${opinion}`);
   page.resultsHeading.setAttribute("tabindex", "-1");
   page.resultsHeading.focus();
 }

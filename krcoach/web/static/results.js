@@ -1,6 +1,7 @@
 // The coaching view: a verdict per Key Result with its reasons, and its proposals to shape.
 
 import { h, replaceKeepingFocus } from "./dom.js";
+import { disagreements, opinionView, reviewMark } from "./opinion.js";
 import { proposalView } from "./proposal.js";
 import { DISMISSED } from "./state.js";
 import { kindWords, plural } from "./words.js";
@@ -62,6 +63,19 @@ function summary(analysis) {
     h("span", { class: "summary__item summary__item--action" }, `${s.actions} ${s.actions === 1 ? "is an action" : "are actions"}`),
     " · ",
     plural(s.proposals, "proposal"),
+    disagreementNote(analysis),
+  );
+}
+
+/** " · the model reads 2 differently (1 to review)", only when a model disagreed with the rules. */
+function disagreementNote(analysis) {
+  const { disagreed, review } = disagreements(analysis);
+  if (!disagreed) return null;
+  return h(
+    "span",
+    { class: "summary__item summary__item--opinion" },
+    ` · the model reads ${disagreed} differently`,
+    review ? ` (${review} to review)` : "",
   );
 }
 
@@ -119,12 +133,14 @@ function keyResultCard(kr, ctx, views, lists) {
       "div",
       { class: "kr__head" },
       h("span", { class: `badge badge--${isAction ? "action" : "result"}` }, isAction ? "Action" : "Result"),
+      reviewMark(kr),
       h("span", { class: "kr__kind" }, kindWords(kr.kind), kr.time_frame ? h("span", { class: "kr__time" }, ` · ${kr.time_frame}`) : null),
     ),
     h("p", { class: "kr__text" }, kr.text),
     reasons.length
       ? h("div", { class: "kr__why" }, h("p", { class: "kr__why-title" }, isAction ? "Why it is an action" : "What would make it sharper"), h("ul", { class: "reasons" }, reasons))
       : h("p", { class: "kr__ok" }, "Measures a change, with what a reader needs to judge it."),
+    opinionView(kr),
     kr.fallback ? h("p", { class: "note" }, "The model gave no usable proposal; these come from the offline engine.") : null,
     kr.errors.length ? h("details", { class: "note" }, h("summary", {}, "What went wrong on the way"), h("ul", {}, kr.errors.map((e) => h("li", {}, e)))) : null,
     states.length ? h("p", { class: "proposals__title" }, isAction ? "Measure the result instead" : "Complete it") : null,
