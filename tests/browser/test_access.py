@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.browser.conftest import PageFactory
-from tests.browser.helpers import HIRE, INTERVIEWS, LAUNCH, OBJECTIVE, card, coach, proposal
+from tests.browser.helpers import HIRE, INTERVIEWS, LAUNCH, OBJECTIVE, SUPPORT, card, coach, proposal
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def test_a_draft_is_typed_coached_filled_in_and_accepted_with_the_keyboard_only(
 
 
 def test_the_conversation_is_answered_with_enter_and_focus_lands_on_the_verdict(page: Page) -> None:
-    coach(page, "Customers get answers fast", [HIRE])
+    coach(page, SUPPORT, [HIRE])
     page.locator("#results-heading").focus()
 
     tab_to(page, "button[data-focus$=':ask']")
@@ -73,7 +73,7 @@ def test_the_conversation_is_answered_with_enter_and_focus_lands_on_the_verdict(
 
 
 def test_results_and_questions_are_announced_in_live_regions(page: Page) -> None:
-    coach(page, "Customers get answers fast", [HIRE])
+    coach(page, SUPPORT, [HIRE])
 
     expect(page.locator("#announcer")).to_have_attribute("aria-live", "polite")
     expect(page.locator("#announcer")).to_have_text("Coached 1 Key Result: 0 results, 1 actions.")
@@ -90,7 +90,7 @@ def test_the_page_fits_a_phone_without_sideways_scrolling(pages: PageFactory) ->
     proposal(page, LAUNCH).get_by_role("textbox", name="baseline").fill("share of new customers finishing alone")
     proposal(page, LAUNCH).get_by_role("button", name="Accept").click()
     proposal(page, INTERVIEWS).get_by_role("button", name="Ask me, step by step").click()
-    proposal(page, INTERVIEWS, 1).get_by_role("button", name="Edit").click()
+    proposal(page, LAUNCH, 1).get_by_role("button", name="Edit").click()
 
     expect(page.locator(".conversation")).to_be_visible()
     expect(page.locator(".okra-kr").first).to_be_visible()

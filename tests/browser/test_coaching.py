@@ -12,7 +12,18 @@ from playwright.sync_api import Page, Route, expect
 from krcoach.testing.scripted_server import ScriptedServer, answer_with, good_proposal
 from krcoach.testing.service import running_service
 from tests.browser.conftest import PageFactory
-from tests.browser.helpers import HIRE, INTERVIEWS, LAUNCH, OBJECTIVE, SIGN_UPS, card, coach, okra_card, proposal
+from tests.browser.helpers import (
+    HIRE,
+    INTERVIEWS,
+    LAUNCH,
+    OBJECTIVE,
+    SIGN_UPS,
+    SUPPORT,
+    card,
+    coach,
+    okra_card,
+    proposal,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -103,7 +114,7 @@ def test_accepting_a_second_proposal_replaces_the_first_for_that_key_result(page
 
 
 def test_the_conversation_asks_one_question_at_a_time_then_rechecks_the_filled_text(page: Page) -> None:
-    coach(page, "Customers get answers fast", [HIRE])
+    coach(page, SUPPORT, [HIRE])
     first = proposal(page, HIRE)
     first.get_by_role("button", name="Ask me, step by step").click()
     answer = first.locator(".conversation input")
@@ -136,7 +147,7 @@ def test_the_conversation_asks_one_question_at_a_time_then_rechecks_the_filled_t
 
 
 def test_skipping_a_question_leaves_its_placeholder_for_later(page: Page) -> None:
-    coach(page, "Customers get answers fast", [HIRE])
+    coach(page, SUPPORT, [HIRE])
     first = proposal(page, HIRE)
     first.get_by_role("button", name="Ask me, step by step").click()
 
@@ -185,7 +196,7 @@ def test_a_model_engine_is_named_with_its_calls_and_tokens(pages: PageFactory, t
         env["KRCOACH_LLM_BASE_URL"] = model_url
         with running_service(env, tmp_path / "service.log") as service:
             page = pages.open(base_url=service.base_url)
-            coach(page, "Customers get answers fast", [HIRE])
+            coach(page, SUPPORT, [HIRE])
 
             engine = page.locator("#engine")
             expect(engine).to_have_text(re.compile(r"^Engine: scripted · 1 call · [\d,]+ tokens$"))

@@ -89,11 +89,14 @@ def test_a_bad_file_shows_the_problem_naming_the_line_and_keeps_what_was_typed(p
     page.get_by_label("Objective", exact=True).fill(OBJECTIVE)
     page.get_by_label("Key Results").fill(LAUNCH)
 
-    drop_file(page, "okrs.csv", "objective,kr\nGrow,Ship it\n")
+    drop_file(page, "okrs.csv", "objective,measure\nGrow,Ship it\n")
 
     alert = page.get_by_role("alert")
     expect(alert.locator("p")).to_have_text(
-        ["okrs.csv cannot be read", "okrs.csv, line 1: missing required column 'key_result' (found: 'objective', 'kr')"]
+        [
+            "okrs.csv cannot be read",
+            "okrs.csv, line 1: no 'Key Result' column in the header (found: 'objective', 'measure')",
+        ]
     )
     expect(page.locator("#draft-status")).to_be_empty()
     expect(page.get_by_label("Objective", exact=True)).to_have_value(OBJECTIVE)
