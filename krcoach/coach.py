@@ -15,6 +15,7 @@ from krcoach.domain.analysis import (
     Label,
     ObjectiveAnalysis,
     Proposal,
+    RejectedProposal,
     SecondOpinion,
     SetAnalysis,
     SetIssue,
@@ -22,7 +23,7 @@ from krcoach.domain.analysis import (
     Usage,
 )
 from krcoach.domain.diagnosis import Diagnosis, diagnose, make_issue
-from krcoach.domain.guards import proposal_problems
+from krcoach.domain.guards import proposal_problems, rejection_reason
 from krcoach.domain.issue_codes import CATALOGUE, IssueCode
 from krcoach.domain.objectives import project_trigger
 from krcoach.domain.okr import Objective, OKRSet
@@ -192,15 +193,16 @@ class Coach:
     ) -> KeyResultAnalysis:
         kr_id, text, diagnosis = key_result.id, key_result.text, key_result.diagnosis
         errors = list(rewrite.errors.get(kr_id, []))
+        rejected = list(rewrite.rejected.get(kr_id, []))
         proposals: list[Proposal] = []
         fallback = False
         if diagnosis.needs_work:
             sources = (text, objective.title, *brief.context)
-            proposals, rejected = _checked(rewrite.proposals.get(kr_id, []), sources)
-            errors.extend(rejected)
+            proposals, dropped = _checked(rewrite.proposals.get(kr_id, []), sources, rejected)
+            errors.extend(dropped)
             if not proposals and self.uses_model:
-                proposals, rejected = _checked(self._fallback.propose(key_result, objective.title), sources)
-                errors.extend(rejected)
+                proposals, dropped = _checked(self._fallback.propose(key_result, objective.title), sources, rejected)
+                errors.extend(dropped)
                 fallback = bool(proposals)
             if not proposals and diagnosis.label is Label.ACTION:
                 errors.append("no result-based proposal passed the checks")
@@ -218,6 +220,7 @@ class Coach:
             columns=dict(columns),
             errors=errors,
             fallback=fallback,
+            rejected=rejected,
             second_opinion=_second_opinion(self._engine.name, diagnosis, rewrite.labels.get(kr_id)),
         )
 
@@ -262,17 +265,29 @@ def _second_opinion(engine: str, diagnosis: Diagnosis, model: ModelLabel | None)
     )
 
 
-def _checked(proposals: Sequence[Proposal], sources: Sequence[str]) -> tuple[list[Proposal], list[str]]:
-    """Split proposals into those that pass the guards and the reasons the others were dropped."""
+def _checked(
+    proposals: Sequence[Proposal], sources: Sequence[str], rejected: list[RejectedProposal]
+) -> tuple[list[Proposal], list[str]]:
+    """Split proposals into those that pass the guards and the reasons the others were dropped (each also added
+    to `rejected`, with its reason code)."""
     kept: list[Proposal] = []
-    rejected: list[str] = []
+    reasons: list[str] = []
     for proposal in proposals:
         problems = proposal_problems(proposal.text, *sources)
         if problems:
-            rejected.append(f"dropped a {proposal.engine} proposal: {'; '.join(problems)}")
+            reasons.append(f"dropped a {proposal.engine} proposal: {'; '.join(problems)}")
+            rejected.append(
+                RejectedProposal(
+                    engine=proposal.engine,
+                    reason=rejection_reason(problems[0]),
+                    reasked=False,
+                    detail="; ".join(problems),
+                    text=proposal.text,
+                )
+            )
         else:
             kept.append(proposal)
-    return kept, rejected
+    return kept, reasons
 
 
 def _set_issue(code: IssueCode, objective_id: str) -> SetIssue:

@@ -19,6 +19,9 @@ from krcoach.domain.analysis import (
     OkraKeyResult,
     OkraObjective,
     Proposal,
+    ReaskOutcome,
+    RejectedProposal,
+    RejectionReason,
     SetAnalysis,
     SetIssue,
     Span,
@@ -169,6 +172,7 @@ def test_jsonl_records_carry_the_diagnosis_issues_and_proposals(analysis: SetAna
         "proposals",
         "fallback",
         "errors",
+        "rejected",
         "columns",
         "second_opinion",
         "objective_project_style",
@@ -197,6 +201,87 @@ def test_jsonl_carries_fallback_errors_and_the_objective_suggestion_as_json_does
     assert (first["fallback"], first["errors"]) == (True, as_json["key_results"][0]["errors"])
     assert (first["objective_project_style"], first["objective_suggestion"]) == (True, as_json["suggestion"])
     assert (posts["fallback"], posts["errors"], posts["objective_suggestion"]) == (False, [], None)
+
+
+def rejected_in(analysis: SetAnalysis) -> SetAnalysis:
+    """The analysis with two model proposals rejected on its first Key Result: one re-asked, one repeating the
+    prompt (never quoted)."""
+    launch = analysis.objectives[0].key_results[0]
+    launch.errors = ["dropped a llm:m proposal: the rewrite contains numbers not in the input: 48"]
+    launch.rejected = [
+        RejectedProposal(
+            engine="llm:m",
+            reason=RejectionReason.STILL_AN_ACTION,
+            reasked=True,
+            reask=ReaskOutcome.PASSED,
+            detail="the rewrite is still an action (milestone)",
+            text="Launch the new flow by [deadline]",
+            attempt=1,
+        ),
+        RejectedProposal(
+            engine="llm:m",
+            reason=RejectionReason.ECHOES_PROMPT,
+            reasked=False,
+            detail="the rewrite repeats the instructions; write a Key Result for this draft",
+            attempt=2,
+        ),
+    ]
+    return analysis
+
+
+def test_jsonl_carries_the_rejected_proposals_as_json_does(analysis: SetAnalysis) -> None:
+    first, _, posts = (json.loads(line) for line in render(rejected_in(analysis), OutputFormat.jsonl).splitlines())
+    as_json = json.loads(render(analysis, OutputFormat.json))["objectives"][0]["key_results"][0]
+    assert first["rejected"] == as_json["rejected"] and len(first["rejected"]) == 2
+    assert first["rejected"][0] == {
+        "engine": "llm:m",
+        "reason": "still_an_action",
+        "reasked": True,
+        "reask": "passed",
+        "detail": "the rewrite is still an action (milestone)",
+        "text": "Launch the new flow by [deadline]",
+        "attempt": 1,
+    }
+    assert first["rejected"][1]["text"] is None
+    assert posts["rejected"] == []
+
+
+def test_csv_names_each_rejected_proposal_with_its_reason_and_re_ask(analysis: SetAnalysis) -> None:
+    launch, _, posts = csv_rows(rejected_in(analysis))
+    assert launch["rejected"] == "llm:m still_an_action, re-asked: passed; llm:m echoes_prompt"
+    assert "numbers not in the input: 48" in launch["errors"]
+    assert posts["rejected"] == ""
+
+
+def test_markdown_lists_rejected_proposals_with_the_reason_without_quoting_prompt_copies(
+    analysis: SetAnalysis,
+) -> None:
+    report = render(rejected_in(analysis), OutputFormat.md)
+    section = report.split("### O1.KR1", 1)[1].split("###", 1)[0]
+    assert "Rejected proposals:" in section
+    assert "- `still_an_action` (llm:m, reply 1): “Launch the new flow by [deadline]”" in section
+    assert "  - Re-asked: passed" in section
+    assert "- `echoes_prompt` (llm:m, reply 2): not shown" in section
+    assert "  - Re-asked: no" in section
+
+
+def test_markdown_shows_a_key_result_with_rejected_proposals_even_when_it_needs_no_work(
+    analysis: SetAnalysis,
+) -> None:
+    posts = analysis.objectives[1].key_results[0]
+    posts.needs_work = False
+    assert "### O2.KR1" not in render(analysis, OutputFormat.md)
+    posts.rejected = [
+        RejectedProposal(
+            engine="llm:m",
+            reason=RejectionReason.NOT_REQUESTED,
+            reasked=False,
+            detail="proposed for a Key Result that was not to be rewritten; not shown",
+            text="Returning readers per month: from [baseline] to [target] by [deadline]",
+            attempt=1,
+        )
+    ]
+    assert "`not_requested`" in render(analysis, OutputFormat.md).split("### O2.KR1", 1)[1]
 
 
 # --- CSV ----------------------------------------------------------------------------------------------------

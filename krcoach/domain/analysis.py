@@ -114,6 +114,77 @@ class SecondOpinion(BaseModel):
     )
 
 
+class RejectionReason(StrEnum):
+    """Why a proposal was not shown: a stable code."""
+
+    STILL_AN_ACTION = "still_an_action"
+    """Diagnosed again, the rewrite still says whether work was done."""
+    NO_TARGET = "no_target"
+    """A result, but with no target and no [target] placeholder."""
+    INVENTED_NUMBER = "invented_number"
+    """It contains a number that is not in the input."""
+    EMPTY = "empty"
+    ECHOES_EXAMPLE = "echoes_example"
+    """It copies one of the prompt's example answers (not quoted)."""
+    ECHOES_PROMPT = "echoes_prompt"
+    """Its text or rationale repeats the instructions (not quoted)."""
+    SCHEMA = "schema"
+    """The reply did not match the schema at this proposal (too long, a missing or unknown field …)."""
+    NOT_REQUESTED = "not_requested"
+    """Proposed for a Key Result that was not to be rewritten."""
+    FAILED_CHECK = "failed_check"
+    """Another check failed (the detail says which)."""
+
+
+class ReaskOutcome(StrEnum):
+    """What the model's next reply gave for the Key Result, after it was re-asked with the reason."""
+
+    PASSED = "passed"
+    """The re-ask's proposals for it passed the checks."""
+    REJECTED_AGAIN = "rejected_again"
+    """The re-ask's reply still had a proposal for it rejected."""
+    MISSING = "missing"
+    """The re-ask's reply had no proposal for it."""
+    UNUSABLE = "unusable"
+    """The re-ask's reply could not be read (empty, cut off, not JSON or not the schema)."""
+    REFUSED = "refused"
+    TIMEOUT = "timeout"
+    FAILED = "failed"
+    """The re-ask call failed (server or connection errors after the retries)."""
+
+
+class RejectedProposal(BaseModel):
+    """A proposal that was not shown, and why; a proposal that repeats the prompt is never quoted."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "engine": "llm:gpt-4o-mini",
+                    "reason": "still_an_action",
+                    "reasked": True,
+                    "reask": "passed",
+                    "detail": "the rewrite is still an action (milestone)",
+                    "text": "Launch the new onboarding flow by [deadline]",
+                    "attempt": 1,
+                }
+            ]
+        }
+    )
+
+    engine: Annotated[str, Field(description="The engine that proposed it: 'llm:<model>' or 'rules'.")]
+    reason: RejectionReason
+    reasked: bool = Field(description="True when the model was asked again with this reason.")
+    reask: ReaskOutcome | None = Field(default=None, description="What the re-ask gave, when there was one.")
+    detail: Annotated[str, Field(description="Every check it failed, in words.")]
+    text: str | None = Field(
+        default=None, description="The proposal as written; withheld when it repeats the prompt or an example."
+    )
+    attempt: int | None = Field(
+        default=None, description="Which of the model's replies it came in (1 = the first); none for 'rules'."
+    )
+
+
 class KeyResultAnalysis(BaseModel):
     """The diagnosis of one Key Result and the proposals for it."""
 
@@ -136,6 +207,10 @@ class KeyResultAnalysis(BaseModel):
     fallback: bool = Field(
         default=False,
         description="True when the configured engine gave no usable proposal and the offline engine's are shown.",
+    )
+    rejected: list[RejectedProposal] = Field(
+        default_factory=list,
+        description="Every proposal the checks rejected for it, with the reason and what re-asking gave.",
     )
     second_opinion: SecondOpinion | None = Field(
         default=None, description="With a model configured: the model's label and reason, and whether it agrees."

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from krcoach.domain.analysis import Label
+from krcoach.domain.analysis import Label, RejectionReason
 from krcoach.domain.diagnosis import diagnose
 from krcoach.domain.lexicon import NUMBER_WORDS
 from krcoach.domain.text import coded_numbers_in, numbers_in
@@ -76,6 +76,19 @@ def proposal_problems(proposal: str, *sources: str) -> list[str]:
     if invented:
         problems.append("the rewrite contains numbers not in the input: " + ", ".join(sorted(invented)))
     return problems
+
+
+_REASONS = (
+    ("the rewrite is empty", RejectionReason.EMPTY),
+    ("the rewrite is still an action", RejectionReason.STILL_AN_ACTION),
+    ("the rewrite states no target", RejectionReason.NO_TARGET),
+    ("the rewrite contains numbers not in the input", RejectionReason.INVENTED_NUMBER),
+)
+
+
+def rejection_reason(problem: str) -> RejectionReason:
+    """The stable code of one of `proposal_problems`' messages."""
+    return next((code for start, code in _REASONS if problem.startswith(start)), RejectionReason.FAILED_CHECK)
 
 
 @lru_cache(maxsize=4096)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from krcoach.domain.analysis import Label, Proposal, Usage
+from krcoach.domain.analysis import Label, Proposal, RejectedProposal, Usage
 from krcoach.domain.diagnosis import Diagnosis
 
 
@@ -55,6 +55,8 @@ class ObjectiveRewrite:
     usage: Usage = field(default_factory=Usage)
     labels: dict[str, ModelLabel] = field(default_factory=dict)
     """A model's label per Key Result id (its second opinion); empty for the offline engine."""
+    rejected: dict[str, list[RejectedProposal]] = field(default_factory=dict)
+    """Per Key Result id, the proposals the engine did not return because they failed its checks."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,17 @@ the model (its second opinion on the rules' verdict).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
-from krcoach.domain.analysis import Label, Proposal, Usage
+from krcoach.domain.analysis import (
+    Label,
+    Proposal,
+    ReaskOutcome,
+    RejectedProposal,
+    RejectionReason,
+    Usage,
+)
 from krcoach.domain.diagnosis import Diagnosis
 from krcoach.domain.guards import (
     echoed_example,
@@ -19,15 +26,16 @@ from krcoach.domain.guards import (
     invented_numbers,
     placeholders_in,
     proposal_problems,
+    rejection_reason,
 )
 from krcoach.domain.text import numbers_in
 from krcoach.engines.base import EngineInfo, ModelLabel, ObjectiveBrief, ObjectiveRewrite
 from krcoach.llm.cache import NoCache, ReplyCache, cache_key
-from krcoach.llm.errors import ConfigurationError, LLMError
+from krcoach.llm.errors import CallTimeout, ConfigurationError, DeadlineExceeded, LLMError, ReplyRefused
 from krcoach.llm.profiles import Profile
 from krcoach.llm.prompts import PromptTemplate, RenderedPrompt
-from krcoach.llm.reply import RewriteReply, reply_schema
-from krcoach.llm.structured import Outcome, StructuredCaller
+from krcoach.llm.reply import MAX_TEXT_CHARS, RewriteReply, reply_schema
+from krcoach.llm.structured import Attempt, Outcome, StructuredCaller
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +79,8 @@ class LLMEngine:
         self._schema = reply_schema()
         self._examples = prompt.example_answers
         self._instructions = (self._render_system(), *self._examples, *prompt.example_reasons)
+        self._unquotable = (*self._instructions, self._render_system(with_schema=True))
+        """What a rejected proposal quoted back to the user must not repeat: the prompt in either rendering."""
         self._info = EngineInfo(model=caller.model, prompt_version=prompt.version, prompt_hash=self._render_hash())
 
     @property
@@ -84,17 +94,23 @@ class LLMEngine:
         return self._info
 
     async def rewrite(self, objective: ObjectiveBrief) -> ObjectiveRewrite:
-        """Ask once for the whole Objective (re-asking with the errors), keep the proposals that pass."""
+        """Ask once for the whole Objective (re-asking with the errors), keep the proposals that pass.
+
+        Every proposal not kept is reported on its Key Result (`ObjectiveRewrite.rejected`) with the reason, whether
+        the model was re-asked and what that gave; those of the reply shown are also named in its errors.
+        """
         prompt = self.rendered(objective)
         key = cache_key(self._caller.model, prompt.version, prompt.template_hash, self._profile.mode, prompt.messages)
         cached = await self._cache.get(key)
         if cached is not None:
             reply = RewriteReply.model_validate_json(cached)
             problems = _problems(objective, reply, self._examples, self._instructions)
-            rewrite = self._rewrite_from(objective, reply, problems, Usage(cache_hits=1))
+            attempts = [Attempt(reply, tuple(problems))]
+            rewrite = self._rewrite_from(objective, attempts, None, Usage(cache_hits=1))
             self._observe(objective, Outcome(value=reply), rewrite, cached=True)
             return rewrite
         outcome: Outcome[RewriteReply] = Outcome()
+        failure: LLMError | None = None
         try:
             await self._caller.ask(
                 prompt.messages,
@@ -106,17 +122,19 @@ class LLMEngine:
         except ConfigurationError:
             raise
         except LLMError as error:
-            reason = f"model call failed ({type(error).__name__}: {error})"
-            self._observe(objective, outcome, None, error=reason)
-            return ObjectiveRewrite(errors={kr.id: [reason] for kr in objective.key_results}, usage=_usage(outcome))
-        if outcome.value is not None and not outcome.problems and outcome.raw is not None:
+            failure = error
+        if failure is None and outcome.value is not None and not outcome.problems and outcome.raw is not None:
             await self._cache.put(key, outcome.value.model_dump_json())
-        if outcome.value is None:
-            reason = "no valid reply after re-asking: " + "; ".join(outcome.problems)[:300]
-            self._observe(objective, outcome, None, error=reason)
-            return ObjectiveRewrite(errors={kr.id: [reason] for kr in objective.key_results}, usage=_usage(outcome))
-        rewrite = self._rewrite_from(objective, outcome.value, outcome.problems, _usage(outcome))
-        self._observe(objective, outcome, rewrite)
+        call_error = None
+        if failure is not None:
+            call_error = f"model call failed ({type(failure).__name__}: {failure})"
+        elif outcome.value is None:
+            call_error = "no valid reply after re-asking: " + "; ".join(outcome.problems)[:300]
+        reason = call_error
+        if reason is None and outcome.attempts and outcome.attempts[-1].value is None:  # an earlier reply is used
+            reason = "the reply to the re-ask could not be used: " + "; ".join(outcome.problems)[:300]
+        rewrite = self._rewrite_from(objective, outcome.attempts, failure, _usage(outcome), reason)
+        self._observe(objective, outcome, rewrite if outcome.value is not None else None, error=call_error)
         return rewrite
 
     def _observe(
@@ -171,8 +189,8 @@ class LLMEngine:
         label_ids = [kr.id for kr in objective.labelled]
         return self._prompt.render(draft=draft, ids=ids, numbers=numbers, schema=schema, label_ids=label_ids)
 
-    def _render_system(self) -> str:
-        schema = json.dumps(self._schema) if self._profile.schema_in_prompt else None
+    def _render_system(self, *, with_schema: bool = False) -> str:
+        schema = json.dumps(self._schema) if self._profile.schema_in_prompt or with_schema else None
         return self._prompt.render(draft={}, ids=[], numbers=[], schema=schema).messages[0]["content"]
 
     def _render_hash(self) -> str:
@@ -180,10 +198,28 @@ class LLMEngine:
         return self._prompt.render(draft={}, ids=[], numbers=[], schema=schema).template_hash
 
     def _rewrite_from(
-        self, objective: ObjectiveBrief, reply: RewriteReply, problems: list[str], usage: Usage
+        self,
+        objective: ObjectiveBrief,
+        attempts: Sequence[Attempt[RewriteReply]],
+        failure: LLMError | None,
+        usage: Usage,
+        reason: str | None = None,
     ) -> ObjectiveRewrite:
+        """The proposals of the last reply that validated, and every proposal of every reply that was rejected.
+
+        `reason` (why no reply was used, or why the last call failed) is the error of each Key Result left
+        without proposals.
+        """
         sources = _sources(objective)
-        rewrite = ObjectiveRewrite(usage=usage)
+        judged = [self._judged(objective, attempt) for attempt in attempts]
+        rewrite = ObjectiveRewrite(usage=usage, rejected=_rejections(self.name, judged, failure))
+        shown = next((i for i in reversed(range(len(attempts))) if attempts[i].value is not None), None)
+        if shown is None:
+            rewrite.errors = {kr.id: [reason or "the model gave no usable reply"] for kr in objective.key_results}
+            return rewrite
+        reply = attempts[shown].value
+        assert reply is not None
+        problems = list(attempts[shown].problems)
         given = {kr.id for kr in objective.key_results}
         for entry in reply.key_results:
             if entry.id not in given:
@@ -205,8 +241,16 @@ class LLMEngine:
         for kr in objective.key_results:
             if kr.id not in rewrite.proposals:
                 mine = [p for p in problems if p.startswith(kr.id)] or problems
-                shown = [_withheld(p, sources, self._instructions) for p in mine]
-                rewrite.errors[kr.id] = ["the model's proposals failed the checks: " + "; ".join(shown)[:400]]
+                shown_problems = [_withheld(p, sources, self._instructions) for p in mine]
+                errors = ["the model's proposals failed the checks: " + "; ".join(shown_problems)[:400]]
+                rewrite.errors[kr.id] = errors + ([reason] if reason else [])
+                continue
+            rewrite.errors.setdefault(kr.id, []).extend(  # those of the reply shown, or of a later one not used
+                f"dropped a {self.name} proposal: {rejection.detail}"
+                + (f" (re-asked: {_REASK_WORDS[rejection.reask]})" if rejection.reask else "")
+                for rejection in rewrite.rejected.get(kr.id, [])
+                if (rejection.attempt or 0) > shown
+            )
         rewrite.labels = _labels(objective, reply, self._instructions)
         suggestion = reply.objective_suggestion
         if (
@@ -218,6 +262,159 @@ class LLMEngine:
         ):
             rewrite.suggestion = suggestion.strip()
         return rewrite
+
+    def _judged(self, objective: ObjectiveBrief, attempt: Attempt[RewriteReply]) -> _Judged:
+        """Which proposals of one reply pass, and why each of the others was rejected."""
+        judged = _Judged(usable=attempt.value is not None)
+        if attempt.value is None:
+            self._schema_rejections(objective, attempt, judged)
+            return judged
+        sources = _sources(objective)
+        given = {kr.id for kr in objective.key_results}
+        labelled = {kr.id for kr in objective.labelled}
+        for entry in attempt.value.key_results:
+            if entry.id not in given:
+                if entry.id in labelled:  # not asked for: not shown, and not re-asked for (see `_problems`)
+                    for proposal in entry.proposals:
+                        detail = "proposed for a Key Result that was not to be rewritten; not shown"
+                        judged.reject(
+                            entry.id, RejectionReason.NOT_REQUESTED, detail, self._quotable(proposal.text, sources)
+                        )
+                continue
+            for proposal in entry.proposals:
+                rejection = self._rejection(proposal.text, proposal.rationale, sources)
+                if rejection is None:
+                    judged.passed[entry.id] = judged.passed.get(entry.id, 0) + 1
+                else:
+                    judged.reject(entry.id, *rejection)
+        return judged
+
+    def _rejection(
+        self, text: str, rationale: str, sources: tuple[str, ...]
+    ) -> tuple[RejectionReason, str, str | None] | None:
+        """The reason code, the detail and the quotable text of a rejected proposal; None when it passes."""
+        problems = _proposal_problems(text, sources, self._examples, self._instructions)
+        if echoed_example(text, self._examples):
+            return RejectionReason.ECHOES_EXAMPLE, "; ".join(problems), None
+        if _leaks(text, sources, self._instructions):
+            return RejectionReason.ECHOES_PROMPT, "; ".join(problems), None
+        if problems:
+            return rejection_reason(problems[0]), "; ".join(problems), self._quotable(text, sources)
+        if _leaks(rationale, sources, self._instructions):
+            return RejectionReason.ECHOES_PROMPT, "the rationale repeats the instructions", None
+        return None
+
+    def _schema_rejections(self, objective: ObjectiveBrief, attempt: Attempt[RewriteReply], judged: _Judged) -> None:
+        """The proposals a reply that failed the schema carried, where pydantic located the failure in one."""
+        entries = attempt.data.get("key_results") if isinstance(attempt.data, dict) else None
+        if not isinstance(entries, list):
+            return
+        sources = _sources(objective)
+        given = {kr.id for kr in objective.key_results}
+        found: dict[tuple[int, int | None], list[str]] = {}
+        for location, message in attempt.schema_errors:
+            if len(location) < 2 or location[0] != "key_results" or not isinstance(location[1], int):
+                continue
+            index = location[1]
+            proposal = location[3] if len(location) > 3 and location[2] == "proposals" else None
+            where = ".".join(str(part) for part in location)
+            found.setdefault((index, proposal if isinstance(proposal, int) else None), []).append(f"{where}: {message}")
+        for (index, proposal_index), messages in found.items():
+            entry = entries[index] if index < len(entries) else None
+            if not isinstance(entry, dict) or entry.get("id") not in given:
+                continue
+            kr_id = entry["id"]
+            text = None
+            if proposal_index is not None:
+                proposals = entry.get("proposals")
+                chosen = (
+                    proposals[proposal_index]
+                    if isinstance(proposals, list) and proposal_index < len(proposals)
+                    else None
+                )
+                candidate = chosen.get("text") if isinstance(chosen, dict) else None
+                if isinstance(candidate, str):
+                    text = self._quotable(candidate[:MAX_TEXT_CHARS], sources)
+            judged.reject(str(kr_id), RejectionReason.SCHEMA, "; ".join(messages)[:400], text)
+
+    def _quotable(self, text: str, sources: tuple[str, ...]) -> str | None:
+        """The text, when it may be shown back: not when it repeats the prompt (either rendering) or an example."""
+        if echoed_example(text, self._examples) or _leaks(text, sources, self._unquotable):
+            return None
+        return text
+
+
+@dataclass(slots=True)
+class _Judged:
+    """One reply, judged: how many proposals passed per Key Result id, and the rejected ones."""
+
+    usable: bool
+    passed: dict[str, int] = field(default_factory=dict)
+    rejected: dict[str, list[_Rejection]] = field(default_factory=dict)
+
+    def reject(self, kr_id: str, reason: RejectionReason, detail: str, text: str | None) -> None:
+        self.rejected.setdefault(kr_id, []).append(_Rejection(reason, detail, text))
+
+
+@dataclass(frozen=True, slots=True)
+class _Rejection:
+    reason: RejectionReason
+    detail: str
+    text: str | None
+
+
+_REASK_WORDS = {
+    ReaskOutcome.PASSED: "the new proposals passed",
+    ReaskOutcome.REJECTED_AGAIN: "rejected again",
+    ReaskOutcome.MISSING: "the new reply had no proposal for it",
+    ReaskOutcome.UNUSABLE: "the new reply could not be read",
+    ReaskOutcome.REFUSED: "the model refused",
+    ReaskOutcome.TIMEOUT: "no answer in time",
+    ReaskOutcome.FAILED: "the call failed",
+}
+
+
+def _failure_outcome(failure: LLMError) -> ReaskOutcome:
+    if isinstance(failure, ReplyRefused):
+        return ReaskOutcome.REFUSED
+    if isinstance(failure, CallTimeout | DeadlineExceeded):
+        return ReaskOutcome.TIMEOUT
+    return ReaskOutcome.FAILED
+
+
+def _next_outcome(judged: Sequence[_Judged], index: int, kr_id: str, failure: LLMError | None) -> ReaskOutcome | None:
+    """What the reply after reply `index` gave for a Key Result; None when the model was not asked again."""
+    if index + 1 < len(judged):
+        after = judged[index + 1]
+        if not after.usable:
+            return ReaskOutcome.UNUSABLE
+        if after.rejected.get(kr_id):
+            return ReaskOutcome.REJECTED_AGAIN
+        return ReaskOutcome.PASSED if after.passed.get(kr_id) else ReaskOutcome.MISSING
+    return _failure_outcome(failure) if failure is not None else None
+
+
+def _rejections(engine: str, judged: Sequence[_Judged], failure: LLMError | None) -> dict[str, list[RejectedProposal]]:
+    """Every rejected proposal of every reply, by Key Result id, with what re-asking gave."""
+    rejected: dict[str, list[RejectedProposal]] = {}
+    for index, one in enumerate(judged):
+        for kr_id, rejections in one.rejected.items():
+            for rejection in rejections:
+                outcome = None
+                if rejection.reason is not RejectionReason.NOT_REQUESTED:
+                    outcome = _next_outcome(judged, index, kr_id, failure)
+                rejected.setdefault(kr_id, []).append(
+                    RejectedProposal(
+                        engine=engine,
+                        reason=rejection.reason,
+                        reasked=outcome is not None,
+                        reask=outcome,
+                        detail=rejection.detail,
+                        text=rejection.text,
+                        attempt=index + 1,
+                    )
+                )
+    return rejected
 
 
 def _proposal_problems(

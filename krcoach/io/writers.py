@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from krcoach.domain.analysis import KeyResultAnalysis, Kind, ObjectiveAnalysis, SetAnalysis
+from krcoach.domain.analysis import KeyResultAnalysis, Kind, ObjectiveAnalysis, RejectedProposal, SetAnalysis
 from krcoach.domain.issue_codes import CATALOGUE, IssueCode
 
 __all__ = ["OutputFormat", "render"]
@@ -40,6 +40,7 @@ CSV_COLUMNS = (
     "placeholders",
     "fallback",
     "errors",
+    "rejected",
     "objective_project_style",
     "objective_suggestion",
     *("second_opinion_label", "second_opinion_agrees", "second_opinion_review", "second_opinion_reason"),
@@ -51,7 +52,7 @@ INPUT_SUFFIX = " (input)"
 
 _JSONL_FIELDS = (
     *("text", "label", "kind", "confidence", "needs_work", "time_frame", "issues", "proposals"),
-    *("fallback", "errors", "columns", "second_opinion"),
+    *("fallback", "errors", "rejected", "columns", "second_opinion"),
 )
 _VERDICTS = {
     Kind.MILESTONE: "Action (milestone)",
@@ -116,6 +117,7 @@ def _csv(analysis: SetAnalysis) -> str:
                 " ".join(proposal.placeholders) if proposal else "",
                 "true" if key_result.fallback else "false",
                 "; ".join(key_result.errors),
+                "; ".join(_rejected_cell(rejection) for rejection in key_result.rejected),
                 "true" if objective.project_style else "false",
                 objective.suggestion or "",
                 *_second_opinion_cells(key_result),
@@ -123,6 +125,12 @@ def _csv(analysis: SetAnalysis) -> str:
             ]
         )
     return out.getvalue()
+
+
+def _rejected_cell(rejection: RejectedProposal) -> str:
+    """One rejected proposal in a CSV cell: "llm:m still_an_action, re-asked: passed" (details are in errors)."""
+    reasked = f", re-asked: {rejection.reask.value}" if rejection.reask else ""
+    return f"{rejection.engine} {rejection.reason.value}{reasked}"
 
 
 def _second_opinion_cells(key_result: KeyResultAnalysis) -> tuple[str, str, str, str]:

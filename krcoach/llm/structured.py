@@ -11,7 +11,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -23,6 +23,21 @@ Check = Callable[[T], list[str]]
 """Problems with a schema-valid object (empty when it can be used)."""
 
 _FENCE_RE = re.compile(r"^\s*```(?:json)?\s*(?P<body>.*?)\s*```\s*$", re.DOTALL)
+
+
+SchemaError = tuple[tuple[str | int, ...], str]
+"""Where in the reply validation failed, and why (pydantic's location and message, never the input)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt(Generic[T]):
+    """One reply that arrived, as read: the object (when it validated), its problems, and for a reply that did not
+    match the schema, the parsed JSON and where it failed (so the caller can tell which part was rejected)."""
+
+    value: T | None
+    problems: tuple[str, ...]
+    data: Any = None
+    schema_errors: tuple[SchemaError, ...] = ()
 
 
 @dataclass(slots=True)
@@ -45,6 +60,8 @@ class Outcome(Generic[T]):
     latency_ms: float = 0.0
     raw: str | None = None
     """The text of the reply the value came from."""
+    attempts: list[Attempt[T]] = field(default_factory=list)
+    """Every reply read, in order (a refused reply, or a call that failed, adds none)."""
 
     def add(self, reply: ChatReply) -> None:
         """Count one reply's cost."""
@@ -99,7 +116,9 @@ class StructuredCaller:
             outcome.add(reply)
             if reply.refusal:
                 raise ReplyRefused(f"the model refused: {reply.refusal[:200]}")
-            value, problems = _read(reply, output, check)
+            attempt_read = _read(reply, output, check)
+            outcome.attempts.append(attempt_read)
+            value, problems = attempt_read.value, list(attempt_read.problems)
             if value is not None:
                 outcome.value, outcome.raw = value, reply.content
                 outcome.first_try_schema_valid = outcome.first_try_schema_valid or attempt == 0
@@ -113,28 +132,36 @@ class StructuredCaller:
         return outcome
 
 
-def _read(reply: ChatReply, output: type[T], check: Check[T] | None) -> tuple[T | None, list[str]]:
+def _read(reply: ChatReply, output: type[T], check: Check[T] | None) -> Attempt[T]:
     if reply.finish_reason == "length":
-        return None, ["the reply was cut off at the token limit: answer again, shorter (fewer, shorter proposals)"]
+        return Attempt(
+            None, ("the reply was cut off at the token limit: answer again, shorter (fewer, shorter proposals)",)
+        )
     text = (reply.content or "").strip()
     fenced = _FENCE_RE.match(text)
     if fenced:
         text = fenced.group("body")
     if not text:
-        return None, ["the reply was empty: answer with the JSON object"]
+        return Attempt(None, ("the reply was empty: answer with the JSON object",))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        return None, [f"the reply is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})"]
+        return Attempt(
+            None, (f"the reply is not valid JSON ({error.msg} at line {error.lineno} column {error.colno})",)
+        )
     except (ValueError, RecursionError):  # an integer of thousands of digits, or nesting deeper than Python's stack
-        return None, ["the reply is not JSON this service can read (a huge number or deep nesting): answer again"]
+        return Attempt(
+            None, ("the reply is not JSON this service can read (a huge number or deep nesting): answer again",)
+        )
     try:
         value = output.model_validate(data)
     except ValidationError as error:
-        return None, [_described(e) for e in error.errors(include_url=False)][:12]
+        details = error.errors(include_url=False)
+        located = tuple((tuple(e.get("loc", ())), str(e.get("msg", "invalid"))) for e in details[:50])
+        return Attempt(None, tuple(_described(e) for e in details)[:12], data, located)
     except RecursionError:
-        return None, ["the reply nests too deeply: answer with the JSON object the schema describes"]
-    return value, (check(value) if check else [])
+        return Attempt(None, ("the reply nests too deeply: answer with the JSON object the schema describes",))
+    return Attempt(value, tuple(check(value) if check else ()))
 
 
 def _described(error: object) -> str:
