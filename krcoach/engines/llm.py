@@ -8,30 +8,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from krcoach.domain.analysis import (
-    Label,
     Proposal,
-    ReaskOutcome,
-    RejectedProposal,
     RejectionReason,
     Usage,
 )
 from krcoach.domain.diagnosis import Diagnosis
 from krcoach.domain.guards import (
     echoed_example,
-    echoed_instructions,
-    folded,
     invented_numbers,
     placeholders_in,
     proposal_problems,
     rejection_reason,
 )
 from krcoach.domain.text import numbers_in
-from krcoach.engines.base import EngineInfo, ModelLabel, ObjectiveBrief, ObjectiveRewrite
+from krcoach.engines.base import EngineInfo, ObjectiveBrief, ObjectiveRewrite
+from krcoach.engines.llm_labels import label_problems, leaks, model_labels, sources_of
+from krcoach.engines.llm_rejections import REASK_WORDS, Judged, rejections
 from krcoach.llm.cache import NoCache, ReplyCache, cache_key
-from krcoach.llm.errors import CallTimeout, ConfigurationError, DeadlineExceeded, LLMError, ReplyRefused
+from krcoach.llm.errors import ConfigurationError, LLMError
 from krcoach.llm.profiles import Profile
 from krcoach.llm.prompts import PromptTemplate, RenderedPrompt
 from krcoach.llm.reply import MAX_TEXT_CHARS, RewriteReply, reply_schema
@@ -210,9 +207,9 @@ class LLMEngine:
         `reason` (why no reply was used, or why the last call failed) is the error of each Key Result left
         without proposals.
         """
-        sources = _sources(objective)
+        sources = sources_of(objective)
         judged = [self._judged(objective, attempt) for attempt in attempts]
-        rewrite = ObjectiveRewrite(usage=usage, rejected=_rejections(self.name, judged, failure))
+        rewrite = ObjectiveRewrite(usage=usage, rejected=rejections(self.name, judged, failure))
         shown = next((i for i in reversed(range(len(attempts))) if attempts[i].value is not None), None)
         if shown is None:
             rewrite.errors = {kr.id: [reason or "the model gave no usable reply"] for kr in objective.key_results}
@@ -225,7 +222,7 @@ class LLMEngine:
             if entry.id not in given:
                 continue
             for proposal in entry.proposals:
-                if _proposal_problems(proposal.text, sources, self._examples, self._instructions) or _leaks(
+                if _proposal_problems(proposal.text, sources, self._examples, self._instructions) or leaks(
                     proposal.rationale, sources, self._instructions
                 ):
                     continue
@@ -247,29 +244,29 @@ class LLMEngine:
                 continue
             rewrite.errors.setdefault(kr.id, []).extend(  # those of the reply shown, or of a later one not used
                 f"dropped a {self.name} proposal: {rejection.detail}"
-                + (f" (re-asked: {_REASK_WORDS[rejection.reask]})" if rejection.reask else "")
+                + (f" (re-asked: {REASK_WORDS[rejection.reask]})" if rejection.reask else "")
                 for rejection in rewrite.rejected.get(kr.id, [])
                 if (rejection.attempt or 0) > shown
             )
-        rewrite.labels = _labels(objective, reply, self._instructions)
+        rewrite.labels = model_labels(objective, reply, self._instructions)
         suggestion = reply.objective_suggestion
         if (
             objective.project_style
             and suggestion
             and not invented_numbers(suggestion, *sources)
             and not echoed_example(suggestion, self._examples)
-            and not _leaks(suggestion, sources, self._instructions)
+            and not leaks(suggestion, sources, self._instructions)
         ):
             rewrite.suggestion = suggestion.strip()
         return rewrite
 
-    def _judged(self, objective: ObjectiveBrief, attempt: Attempt[RewriteReply]) -> _Judged:
+    def _judged(self, objective: ObjectiveBrief, attempt: Attempt[RewriteReply]) -> Judged:
         """Which proposals of one reply pass, and why each of the others was rejected."""
-        judged = _Judged(usable=attempt.value is not None)
+        judged = Judged(usable=attempt.value is not None)
         if attempt.value is None:
-            self._schema_rejections(objective, attempt, judged)
+            self._schemarejections(objective, attempt, judged)
             return judged
-        sources = _sources(objective)
+        sources = sources_of(objective)
         given = {kr.id for kr in objective.key_results}
         labelled = {kr.id for kr in objective.labelled}
         for entry in attempt.value.key_results:
@@ -296,20 +293,20 @@ class LLMEngine:
         problems = _proposal_problems(text, sources, self._examples, self._instructions)
         if echoed_example(text, self._examples):
             return RejectionReason.ECHOES_EXAMPLE, "; ".join(problems), None
-        if _leaks(text, sources, self._instructions):
+        if leaks(text, sources, self._instructions):
             return RejectionReason.ECHOES_PROMPT, "; ".join(problems), None
         if problems:
             return rejection_reason(problems[0]), "; ".join(problems), self._quotable(text, sources)
-        if _leaks(rationale, sources, self._instructions):
+        if leaks(rationale, sources, self._instructions):
             return RejectionReason.ECHOES_PROMPT, "the rationale repeats the instructions", None
         return None
 
-    def _schema_rejections(self, objective: ObjectiveBrief, attempt: Attempt[RewriteReply], judged: _Judged) -> None:
+    def _schemarejections(self, objective: ObjectiveBrief, attempt: Attempt[RewriteReply], judged: Judged) -> None:
         """The proposals a reply that failed the schema carried, where pydantic located the failure in one."""
         entries = attempt.data.get("key_results") if isinstance(attempt.data, dict) else None
         if not isinstance(entries, list):
             return
-        sources = _sources(objective)
+        sources = sources_of(objective)
         given = {kr.id for kr in objective.key_results}
         found: dict[tuple[int, int | None], list[str]] = {}
         for location, message in attempt.schema_errors:
@@ -339,82 +336,9 @@ class LLMEngine:
 
     def _quotable(self, text: str, sources: tuple[str, ...]) -> str | None:
         """The text, when it may be shown back: not when it repeats the prompt (either rendering) or an example."""
-        if echoed_example(text, self._examples) or _leaks(text, sources, self._unquotable):
+        if echoed_example(text, self._examples) or leaks(text, sources, self._unquotable):
             return None
         return text
-
-
-@dataclass(slots=True)
-class _Judged:
-    """One reply, judged: how many proposals passed per Key Result id, and the rejected ones."""
-
-    usable: bool
-    passed: dict[str, int] = field(default_factory=dict)
-    rejected: dict[str, list[_Rejection]] = field(default_factory=dict)
-
-    def reject(self, kr_id: str, reason: RejectionReason, detail: str, text: str | None) -> None:
-        self.rejected.setdefault(kr_id, []).append(_Rejection(reason, detail, text))
-
-
-@dataclass(frozen=True, slots=True)
-class _Rejection:
-    reason: RejectionReason
-    detail: str
-    text: str | None
-
-
-_REASK_WORDS = {
-    ReaskOutcome.PASSED: "the new proposals passed",
-    ReaskOutcome.REJECTED_AGAIN: "rejected again",
-    ReaskOutcome.MISSING: "the new reply had no proposal for it",
-    ReaskOutcome.UNUSABLE: "the new reply could not be read",
-    ReaskOutcome.REFUSED: "the model refused",
-    ReaskOutcome.TIMEOUT: "no answer in time",
-    ReaskOutcome.FAILED: "the call failed",
-}
-
-
-def _failure_outcome(failure: LLMError) -> ReaskOutcome:
-    if isinstance(failure, ReplyRefused):
-        return ReaskOutcome.REFUSED
-    if isinstance(failure, CallTimeout | DeadlineExceeded):
-        return ReaskOutcome.TIMEOUT
-    return ReaskOutcome.FAILED
-
-
-def _next_outcome(judged: Sequence[_Judged], index: int, kr_id: str, failure: LLMError | None) -> ReaskOutcome | None:
-    """What the reply after reply `index` gave for a Key Result; None when the model was not asked again."""
-    if index + 1 < len(judged):
-        after = judged[index + 1]
-        if not after.usable:
-            return ReaskOutcome.UNUSABLE
-        if after.rejected.get(kr_id):
-            return ReaskOutcome.REJECTED_AGAIN
-        return ReaskOutcome.PASSED if after.passed.get(kr_id) else ReaskOutcome.MISSING
-    return _failure_outcome(failure) if failure is not None else None
-
-
-def _rejections(engine: str, judged: Sequence[_Judged], failure: LLMError | None) -> dict[str, list[RejectedProposal]]:
-    """Every rejected proposal of every reply, by Key Result id, with what re-asking gave."""
-    rejected: dict[str, list[RejectedProposal]] = {}
-    for index, one in enumerate(judged):
-        for kr_id, rejections in one.rejected.items():
-            for rejection in rejections:
-                outcome = None
-                if rejection.reason is not RejectionReason.NOT_REQUESTED:
-                    outcome = _next_outcome(judged, index, kr_id, failure)
-                rejected.setdefault(kr_id, []).append(
-                    RejectedProposal(
-                        engine=engine,
-                        reason=rejection.reason,
-                        reasked=outcome is not None,
-                        reask=outcome,
-                        detail=rejection.detail,
-                        text=rejection.text,
-                        attempt=index + 1,
-                    )
-                )
-    return rejected
 
 
 def _proposal_problems(
@@ -424,21 +348,14 @@ def _proposal_problems(
     problems = proposal_problems(text, *sources)
     if echoed_example(text, examples):
         problems.append("the rewrite copies an example from the instructions; write one for this Key Result")
-    elif _leaks(text, sources, instructions):
+    elif leaks(text, sources, instructions):
         problems.append("the rewrite repeats the instructions; write a Key Result for this draft")
     return problems
 
 
-def _leaks(text: str, sources: tuple[str, ...], instructions: tuple[str, ...]) -> bool:
-    """The text repeats the prompt (8 words in a row, or the delimiter) where the draft did not."""
-    if echoed_instructions(text, instructions, *sources) is not None:
-        return True
-    return "okr_draft" in folded(text).lower() and not any("okr_draft" in folded(s).lower() for s in sources)
-
-
 def _withheld(problem: str, sources: tuple[str, ...], instructions: tuple[str, ...]) -> str:
     """A problem as the user sees it: without the model's text when that text repeats the prompt."""
-    if not _leaks(problem, sources, instructions):
+    if not leaks(problem, sources, instructions):
         return problem
     return problem.split(" (", 1)[0] + ": the proposal repeated the prompt and is not shown"
 
@@ -447,7 +364,7 @@ def _problems(
     objective: ObjectiveBrief, reply: RewriteReply, examples: tuple[str, ...], instructions: tuple[str, ...]
 ) -> list[str]:
     """Everything wrong with a schema-valid reply, written so the model can fix it."""
-    sources = _sources(objective)
+    sources = sources_of(objective)
     expected = [kr.id for kr in objective.key_results]
     labelled = {kr.id for kr in objective.labelled}
     answered = [entry.id for entry in reply.key_results]
@@ -458,66 +375,23 @@ def _problems(
         if kr_id not in expected and kr_id not in labelled
     ]
     problems += [f"{kr_id}: answered more than once" for kr_id in set(answered) if answered.count(kr_id) > 1]
-    problems += _label_problems(objective, reply, instructions)
+    problems += label_problems(objective, reply, instructions)
     for entry in reply.key_results:
         if entry.id not in expected:
             continue  # proposals for a Key Result not to rewrite are not shown: no need to re-ask for them
         for number, proposal in enumerate(entry.proposals, 1):
             for problem in _proposal_problems(proposal.text, sources, examples, instructions):
                 problems.append(f"{entry.id} proposal {number} ({proposal.text[:80]!r}): {problem}")
-            if _leaks(proposal.rationale, sources, instructions):
+            if leaks(proposal.rationale, sources, instructions):
                 problems.append(
                     f"{entry.id} proposal {number}: the rationale repeats the instructions; give the reason"
                 )
     suggestion = reply.objective_suggestion or ""
     if invented_numbers(suggestion, *sources):
         problems.append("objective_suggestion: contains numbers that are not in the draft")
-    if _leaks(suggestion, sources, instructions):
+    if leaks(suggestion, sources, instructions):
         problems.append("objective_suggestion: repeats the instructions; say what will be different for people")
     return problems
-
-
-def _label_problems(objective: ObjectiveBrief, reply: RewriteReply, instructions: tuple[str, ...]) -> list[str]:
-    """What is wrong with the labels: every id of the draft labelled once, each reason the model's own."""
-    expected = [kr.id for kr in objective.labelled]
-    given = [entry.id for entry in reply.labels]
-    problems = [
-        f"labels: {kr_id} has no label; label every id of the draft" for kr_id in expected if kr_id not in given
-    ]
-    problems += [
-        f"labels: {kr_id} is not an id in the draft; label only {', '.join(expected)}"
-        for kr_id in given
-        if kr_id not in expected
-    ]
-    problems += [f"labels: {kr_id} is labelled more than once" for kr_id in set(given) if given.count(kr_id) > 1]
-    problems += [
-        f"labels: the reason for {entry.id} repeats the instructions; give your own reason about this Key Result"
-        for entry in reply.labels
-        if _reason_leaks(entry.reason, objective, instructions)
-    ]
-    return problems
-
-
-def _reason_leaks(reason: str, objective: ObjectiveBrief, instructions: tuple[str, ...]) -> bool:
-    """The label's reason repeats the prompt (the system prompt, or an example's answer or reason)."""
-    return _leaks(reason, _sources(objective), instructions)
-
-
-def _labels(objective: ObjectiveBrief, reply: RewriteReply, instructions: tuple[str, ...]) -> dict[str, ModelLabel]:
-    """The labels that can be shown: each id of the draft labelled once, with a reason of the model's own."""
-    wanted = {kr.id for kr in objective.labelled}
-    given = [entry.id for entry in reply.labels]
-    return {
-        entry.id: ModelLabel(Label(entry.label), entry.reason)
-        for entry in reply.labels
-        if entry.id in wanted
-        and given.count(entry.id) == 1
-        and not _reason_leaks(entry.reason, objective, instructions)
-    }
-
-
-def _sources(objective: ObjectiveBrief) -> tuple[str, ...]:
-    return (objective.title, *objective.context, *(kr.text for kr in objective.labelled))
 
 
 def _diagnosis_line(diagnosis: Diagnosis) -> str:
