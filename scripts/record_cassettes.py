@@ -26,7 +26,7 @@ KRCOACH = str(Path(sys.executable).parent / "krcoach")
 RUNS = {
     "model": (
         [KRCOACH, "eval-model", "--sample", "12", "--record", "evals/cassettes/gemma3-270m.jsonl"],
-        {"KRCOACH_LLM_MAX_TOKENS": "2048"},
+        {"KRCOACH_LLM_MAX_TOKENS": "1024"},  # the tiny model can loop until the limit: keep it short
     ),
     "injection": (
         [KRCOACH, "eval-injection", "--live", "--record", "evals/cassettes/injection-gemma3-270m.jsonl"],
