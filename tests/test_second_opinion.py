@@ -76,9 +76,9 @@ def labelled_with(label: LabelFor) -> Script:
 
 
 def reask_text(server: ScriptedServer) -> str:
-    """What the first re-ask told the model."""
+    """What the re-asks told the model (the Objectives' calls run concurrently: in any order)."""
     reasks = [body for body in server.requests if any(m["role"] == "assistant" for m in body["messages"])]
-    return str(reasks[0]["messages"][-1]["content"])
+    return "\n".join(str(body["messages"][-1]["content"]) for body in reasks)
 
 
 def by_id(analysis: SetAnalysis) -> dict[str, Any]:
