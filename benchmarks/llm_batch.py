@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import time
 from typing import Any
 
@@ -91,11 +92,11 @@ def main() -> None:
         print(f"Objectives needing work:  {needing}")
         print(f"model calls per run:      {calls}")
         print(f"rounds bound ⌈calls/conc⌉×latency: {rounds:.3f} s   ideal calls×latency/conc: {ideal:.3f} s")
-        for kind, wall, requests, _ in runs:
+        for kind, wall, requests, _, pauses in runs:
             print(f"  {kind:<34} {wall:.3f} s   ×{wall / rounds:.2f} rounds bound   ×{wall / ideal:.2f} ideal   "
-                  f"{requests} HTTP requests")  # fmt: skip
+                  f"{requests} HTTP requests   full GC pauses: {pauses}")  # fmt: skip
         for kind in ("cold pool", "warm pool"):
-            walls = sorted(wall for k, wall, _, _ in runs if k.startswith(kind))
+            walls = sorted(wall for k, wall, _, _, _ in runs if k.startswith(kind))
             if walls:
                 median = walls[len(walls) // 2]
                 print(f"{kind}: median ×{median / rounds:.2f} rounds bound, best ×{walls[0] / rounds:.2f}, "
@@ -109,21 +110,25 @@ def main() -> None:
             print(f"speed-up over naive:      {naive_wall / wall:.1f}×, {naive_calls / max(1, calls):.1f}× fewer calls")
 
 
+def _pauses() -> str:
+    return " ".join(f"{pause * 1000:.0f} ms" for pause in full_collections) or "none"
+
+
 async def _runs(
     settings: Settings, okr_set: OKRSet, concurrency: int, runs: int, base_url: str
-) -> list[tuple[str, float, int, Any]]:
+) -> list[tuple[str, float, int, Any, str]]:
     """The first analysis of the process, then `runs` on a cold pool (a new engine each), `runs` on a warm one.
 
     The first run pays the process's one-time loads (the part-of-speech dictionary, the SDK's first request);
     a cold-pool run is a new engine and connection pool in a running process (what a CLI run or a new worker
     meets once its modules are loaded); a warm-pool run reuses the previous run's engine and connections.
     """
-    results: list[tuple[str, float, int, Any]] = []
+    results: list[tuple[str, float, int, Any, str]] = []
     transport = http_transport(settings)
     coach = Coach(build_llm_engine(settings, transport), concurrency=concurrency)
     analysis, wall = await _timed(coach, okr_set)
     seen = request_count(base_url)
-    results.append(("first in process (one-time loads)", wall, seen, analysis))
+    results.append(("first in process (one-time loads)", wall, seen, analysis, _pauses()))
     for number in range(1, runs + 1):
         await transport.close()
         await asyncio.sleep(6)  # past the pool's keep-alive: nothing of the previous run is reused
@@ -131,22 +136,40 @@ async def _runs(
         coach = Coach(build_llm_engine(settings, transport), concurrency=concurrency)
         _, wall = await _timed(coach, okr_set)
         seen, before = request_count(base_url), seen
-        results.append((f"cold pool {number}", wall, seen - before, None))  # only the first analysis is kept
+        results.append((f"cold pool {number}", wall, seen - before, None, _pauses()))  # only the first analysis kept
     await _timed(coach, okr_set)  # the warm runs follow a run on the same engine
     seen = request_count(base_url)
     for number in range(1, runs + 1):
         _, wall = await _timed(coach, okr_set)
         seen, before = request_count(base_url), seen
-        results.append((f"warm pool {number}", wall, seen - before, None))
+        results.append((f"warm pool {number}", wall, seen - before, None, _pauses()))
     await transport.close()
     return results
 
 
 async def _timed(coach: Coach, okr_set: OKRSet) -> tuple[Any, float]:
     """The analysis and its wall time, measured inside the event loop (loop start-up and teardown excluded)."""
+    full_collections.clear()
     started = time.perf_counter()
     analysis = await coach.analyze(okr_set)
     return analysis, time.perf_counter() - started
+
+
+full_collections: list[float] = []
+"""The pause of each full (generation 2) garbage collection in the last timed run, in seconds."""
+_collection_started = [0.0]
+
+
+def _watch_collections(phase: str, info: dict[str, int]) -> None:
+    if info.get("generation") != 2:
+        return
+    if phase == "start":
+        _collection_started[0] = time.perf_counter()
+    else:
+        full_collections.append(time.perf_counter() - _collection_started[0])
+
+
+gc.callbacks.append(_watch_collections)
 
 
 def _outcomes(analysis: Any, okr_set: OKRSet) -> None:

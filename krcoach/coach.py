@@ -38,7 +38,7 @@ from krcoach.engines.base import (
 )
 from krcoach.engines.rules import RulesEngine
 from krcoach.llm.slots import CallSlots, WarmsUp
-from krcoach.running import run_sync
+from krcoach.running import fewer_collections, run_sync
 
 Progress = Callable[[int], None]
 """Called with the number of Key Results just finished."""
@@ -125,8 +125,9 @@ class Coach:
         ]
         prefetch = asyncio.ensure_future(ahead())  # last: the first turns start before it
         try:
-            for next_done in asyncio.as_completed(tasks):
-                yield await next_done
+            with fewer_collections():
+                for next_done in asyncio.as_completed(tasks):
+                    yield await next_done
         finally:
             prefetch.cancel()
             for task in tasks:

@@ -145,3 +145,19 @@ def test_a_cold_pool_is_opened_before_a_batch_and_a_warm_one_is_left_alone() -> 
             await transport.close()
 
         run_sync(twice())
+
+
+def test_a_batch_collects_garbage_less_often_and_puts_the_thresholds_back() -> None:
+    import gc  # noqa: PLC0415
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+
+    class Watching(CountingTransport):
+        async def complete(self, request: ChatRequest) -> ChatReply:
+            seen.append(gc.get_threshold())
+            return await super().complete(request)
+
+    _coach(Watching(), 2).analyze_now(_set(3))
+    assert seen and all(t[0] >= 50_000 for t in seen)
+    assert gc.get_threshold() == before
