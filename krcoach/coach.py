@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Collection, Mapping, Sequence
+from contextlib import aclosing
 
 from pydantic import BaseModel, Field
 
@@ -97,6 +98,15 @@ class Coach:
         if len(todo) == 1:  # the common single-Objective request: no tasks needed
             yield todo[0], await self._analyze_objective(okr_set.objectives[todo[0]], limit, allowance)
             return
+        with fewer_collections():
+            async with aclosing(self._batch(okr_set, todo, limit, allowance)) as batch:  # closed: tasks cancelled
+                async for done in batch:
+                    yield done
+
+    async def _batch(
+        self, okr_set: OKRSet, todo: list[int], limit: CallSlots, allowance: ModelAllowance | None
+    ) -> AsyncGenerator[tuple[int, ObjectiveOutcome], None]:
+        """Several Objectives at once, each as it finishes."""
         if len(todo) > 1 and isinstance(self._engine, WarmsUp):  # a cold pool opens its connections at once
             await self._engine.warm_up(min(self._concurrency, len(todo)))
 
@@ -118,16 +128,11 @@ class Coach:
                     ready[index] = [diagnose(kr.text) for kr in okr_set.objectives[index].key_results]
                 await asyncio.sleep(0)
 
-        tasks = [
-            asyncio.ensure_future(one(index, objective))
-            for index, objective in enumerate(okr_set.objectives)
-            if index not in skip
-        ]
+        tasks = [asyncio.ensure_future(one(index, okr_set.objectives[index])) for index in todo]
         prefetch = asyncio.ensure_future(ahead())  # last: the first turns start before it
         try:
-            with fewer_collections():
-                for next_done in asyncio.as_completed(tasks):
-                    yield await next_done
+            for next_done in asyncio.as_completed(tasks):
+                yield await next_done
         finally:
             prefetch.cancel()
             for task in tasks:
