@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Collection, Mapping, Sequence
+from contextlib import aclosing
 
 from pydantic import BaseModel, Field
 
@@ -38,7 +39,8 @@ from krcoach.engines.base import (
     RewriteEngine,
 )
 from krcoach.engines.rules import RulesEngine
-from krcoach.running import run_sync
+from krcoach.llm.slots import CallSlots, WarmsUp
+from krcoach.running import fewer_collections, run_sync
 
 Progress = Callable[[int], None]
 """Called with the number of Key Results just finished."""
@@ -73,7 +75,7 @@ class Coach:
     async def analyze(
         self, okr_set: OKRSet, *, progress: Progress | None = None, allowance: ModelAllowance | None = None
     ) -> SetAnalysis:
-        """Analyse a whole set. Objectives are rewritten concurrently, within the concurrency limit.
+        """Analyse a whole set. Objectives are rewritten concurrently: at most `concurrency` model calls in flight.
 
         With an `allowance`, the model is asked only while it allows; Objectives after that get the offline
         engine's proposals, marked as fallbacks with the reason.
@@ -92,24 +94,48 @@ class Coach:
 
         Objectives whose index is in `skip` (already done elsewhere) are not analysed.
         """
-        limit = asyncio.Semaphore(self._concurrency)  # per run: a semaphore belongs to one event loop
+        limit = CallSlots(self._concurrency)  # per run: its futures belong to one event loop
         todo = [index for index in range(len(okr_set.objectives)) if index not in skip]
         if len(todo) == 1:  # the common single-Objective request: no tasks needed
             yield todo[0], await self._analyze_objective(okr_set.objectives[todo[0]], limit, allowance)
             return
+        with fewer_collections():
+            async with aclosing(self._batch(okr_set, todo, limit, allowance)) as batch:  # closed: tasks cancelled
+                async for done in batch:
+                    yield done
+
+    async def _batch(
+        self, okr_set: OKRSet, todo: list[int], limit: CallSlots, allowance: ModelAllowance | None
+    ) -> AsyncGenerator[tuple[int, ObjectiveOutcome], None]:
+        """Several Objectives at once, each as it finishes."""
+        if len(todo) > 1 and isinstance(self._engine, WarmsUp):  # a cold pool opens its connections at once
+            await self._engine.warm_up(min(self._concurrency, len(todo)))
+
+        ready: dict[int, list[Diagnosis]] = {}
+        begun: set[int] = set()
+
+        def diagnosed(index: int) -> list[Diagnosis] | None:
+            begun.add(index)
+            return ready.pop(index, None)
 
         async def one(index: int, objective: Objective) -> tuple[int, ObjectiveOutcome]:
-            return index, await self._analyze_objective(objective, limit, allowance)
+            return index, await self._analyze_objective(objective, limit, allowance, lambda: diagnosed(index))
 
-        tasks = [
-            asyncio.ensure_future(one(index, objective))
-            for index, objective in enumerate(okr_set.objectives)
-            if index not in skip
-        ]
+        async def ahead() -> None:
+            """Diagnose the Objectives still waiting for a slot while the CPU is idle (every request sent)."""
+            for index in todo[self._concurrency :]:
+                await limit.sent()
+                if index not in begun:
+                    ready[index] = [diagnose(kr.text) for kr in okr_set.objectives[index].key_results]
+                await asyncio.sleep(0)
+
+        tasks = [asyncio.ensure_future(one(index, okr_set.objectives[index])) for index in todo]
+        prefetch = asyncio.ensure_future(ahead())  # last: the first turns start before it
         try:
             for next_done in asyncio.as_completed(tasks):
                 yield await next_done
         finally:
+            prefetch.cancel()
             for task in tasks:
                 task.cancel()
 
@@ -117,7 +143,7 @@ class Coach:
         self, objective: Objective, *, allowance: ModelAllowance | None = None
     ) -> ObjectiveOutcome:
         """One Objective's outcome on its own (a worker's unit of work)."""
-        return await self._analyze_objective(objective, asyncio.Semaphore(1), allowance)
+        return await self._analyze_objective(objective, CallSlots(1), allowance)
 
     def assemble(self, okr_set: OKRSet, outcomes: Sequence[ObjectiveOutcome]) -> SetAnalysis:
         """The set's analysis from one outcome per Objective, in the set's order."""
@@ -143,15 +169,21 @@ class Coach:
         return run_sync(self.analyze(okr_set, progress=progress))
 
     async def _analyze_objective(
-        self, objective: Objective, limit: asyncio.Semaphore, allowance: ModelAllowance | None
+        self,
+        objective: Objective,
+        slots: CallSlots,
+        allowance: ModelAllowance | None,
+        diagnosed: Callable[[], list[Diagnosis] | None] = lambda: None,
     ) -> ObjectiveOutcome:
-        diagnoses = [diagnose(kr.text) for kr in objective.key_results]
-        trigger = project_trigger(objective.title)
-        brief = objective_brief(objective, diagnoses)
-        rewrite = ObjectiveRewrite()
-        if brief.key_results or brief.project_style or (self.uses_model and brief.every):
-            async with limit:  # a model also labels the Key Results the rules found fine: it is asked for every one
+        async with slots.turn():  # waiting Objectives stay off the CPU; the slot goes on when the model answered
+            ready = diagnosed()  # diagnosed ahead, while every slot was in flight
+            diagnoses = ready if ready is not None else [diagnose(kr.text) for kr in objective.key_results]
+            brief = objective_brief(objective, diagnoses)
+            rewrite = ObjectiveRewrite()
+            if brief.key_results or brief.project_style or (self.uses_model and brief.every):
+                # a model also labels the Key Results the rules found fine: it is asked for every one
                 rewrite = await self._rewrite(brief, allowance)
+        trigger = project_trigger(objective.title)
         key_results = [
             self._key_result_analysis(objective, brief, rewrite, KeyResultBrief(kr.id, kr.text, d), kr.columns)
             for kr, d in zip(objective.key_results, diagnoses, strict=True)

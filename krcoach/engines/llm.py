@@ -32,6 +32,7 @@ from krcoach.llm.errors import ConfigurationError, LLMError
 from krcoach.llm.profiles import Profile
 from krcoach.llm.prompts import PromptTemplate, RenderedPrompt
 from krcoach.llm.reply import MAX_TEXT_CHARS, RewriteReply, reply_schema
+from krcoach.llm.slots import WarmsUp
 from krcoach.llm.structured import Attempt, Outcome, StructuredCaller
 
 
@@ -89,6 +90,11 @@ class LLMEngine:
     def info(self) -> EngineInfo:
         """The model, the prompt version and the hash of the rendered template."""
         return self._info
+
+    async def warm_up(self, connections: int) -> None:
+        """Open the endpoint's connections before a batch, when the transport can (see `OpenAITransport.warm_up`)."""
+        if isinstance(self._caller.transport, WarmsUp):
+            await self._caller.transport.warm_up(connections)
 
     async def rewrite(self, objective: ObjectiveBrief) -> ObjectiveRewrite:
         """Ask once for the whole Objective (re-asking with the errors), keep the proposals that pass.

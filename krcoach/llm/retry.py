@@ -17,6 +17,7 @@ from tenacity.wait import wait_random_exponential
 
 from krcoach.llm.errors import DeadlineExceeded, RateLimited, TransientError
 from krcoach.llm.pacing import NoPacer, Pacer
+from krcoach.llm.slots import WarmsUp, hold_slot
 from krcoach.llm.transport import ChatReply, ChatRequest, ChatTransport
 
 
@@ -61,6 +62,11 @@ class RetryingTransport:
         self._pacer = pacer or NoPacer()
         self._backoff = wait_random_exponential(multiplier=policy.base_delay_s, max=policy.max_delay_s)
 
+    async def warm_up(self, connections: int) -> None:
+        """Pre-open the inner transport's connections, when it can (see `OpenAITransport.warm_up`)."""
+        if isinstance(self._inner, WarmsUp):
+            await self._inner.warm_up(connections)
+
     async def complete(self, request: ChatRequest) -> ChatReply:
         """The first successful reply; the last transient error when retries or time run out."""
         attempts = 0
@@ -74,6 +80,7 @@ class RetryingTransport:
         async for attempt in retrying:
             with attempt:
                 attempts += 1
+                await hold_slot()  # the run's concurrency limit: HTTP calls in flight (see slots.py)
                 await self._gate.wait()
                 ticket = await self._admitted(request)
                 reply = await self._inner.complete(_clamped(request))

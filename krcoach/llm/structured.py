@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from krcoach.llm.errors import ReplyRefused
+from krcoach.llm.slots import hand_back, requests_sent
 from krcoach.llm.transport import ChatReply, ChatRequest, ChatTransport, Message
 
 T = TypeVar("T", bound=BaseModel)
@@ -100,6 +101,22 @@ class StructuredCaller:
         Pass `outcome` to keep the cost counted when an error is raised.
         """
         outcome = outcome if outcome is not None else Outcome()
+        try:
+            await self._converse(messages, output, response_format, check, outcome)
+        finally:
+            handed_back = hand_back()  # the run's slot goes to the next Objective (see slots.py)
+        if handed_back:
+            await requests_sent()
+        return outcome
+
+    async def _converse(
+        self,
+        messages: list[Message],
+        output: type[T],
+        response_format: dict[str, object] | None,
+        check: Check[T] | None,
+        outcome: Outcome[T],
+    ) -> None:
         conversation = list(messages)
         deadline = time.monotonic() + self.deadline_s
         for attempt in range(self.max_reasks + 1):
@@ -125,11 +142,10 @@ class StructuredCaller:
             outcome.problems = problems
             if not problems:
                 outcome.first_try_valid = attempt == 0
-                return outcome
+                return
             if attempt < self.max_reasks:
                 outcome.reasks += 1
                 conversation = [*conversation, *_reask(reply, problems)]
-        return outcome
 
 
 def _read(reply: ChatReply, output: type[T], check: Check[T] | None) -> Attempt[T]:

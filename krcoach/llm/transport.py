@@ -6,6 +6,8 @@ through `httpx2`), `RetryingTransport` (in `retry.py`) wraps any transport with 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -24,6 +26,9 @@ from krcoach.llm.errors import (
 )
 
 Message = dict[str, str]
+
+_KEEPALIVE_S = 4.0
+"""Below the HTTP client's keep-alive expiry (5 s): a pool that answered this recently still has its connections."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +72,25 @@ class OpenAITransport:
 
     def __init__(self, *, base_url: str | None, api_key: str | None) -> None:
         self._client = openai.AsyncOpenAI(base_url=base_url, api_key=api_key or "not-needed", max_retries=0)
+        self._last_reply: float | None = None
+        """`time.monotonic()` of the last answer over the pool (None: nothing sent yet)."""
+
+    async def warm_up(self, connections: int, timeout_s: float = 2.0) -> None:
+        """Open `connections` connections before a batch, when the pool is cold: that many concurrent `GET /models`.
+
+        A batch's first calls then go out at once instead of each waiting for its connection (and TLS handshake)
+        while the CPU is busy preparing the others. Nothing happens when the pool answered within its keep-alive
+        (the connections are still open); failures are ignored (the calls report their own).
+        """
+        if self._last_reply is not None and time.monotonic() - self._last_reply < _KEEPALIVE_S:
+            return
+
+        async def one() -> None:
+            with contextlib.suppress(openai.OpenAIError):
+                await self._client.models.list(timeout=timeout_s)
+
+        await asyncio.gather(*(one() for _ in range(max(0, connections))))
+        self._last_reply = time.monotonic()
 
     async def probe(self, timeout_s: float = 5.0) -> None:
         """Raise an `LLMError` unless the endpoint answers (`GET /models`; a 404 still proves it is there)."""
@@ -103,6 +127,7 @@ class OpenAITransport:
         except openai.APIStatusError as error:
             raise _status_error(error) from error
         latency = (time.perf_counter() - started) * 1000
+        self._last_reply = time.monotonic()
         if not completion.choices:
             raise ServerError("the server returned no choices")
         choice = completion.choices[0]
