@@ -11,7 +11,6 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -193,6 +192,8 @@ def eval_model(  # noqa: PLR0917 - typer options are parameters
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.md").write_text(markdown, encoding="utf-8")
     (out / "report.json").write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    from rich.markdown import Markdown  # noqa: PLC0415 - markdown-it loads only for the reports that need it
+
     Console().print(Markdown(markdown))
     for breach in breaches:
         stderr.print(f"[red]gate failed:[/red] {breach}")
