@@ -22,7 +22,6 @@ from krcoach.coach import Coach
 from krcoach.config import Settings
 from krcoach.domain.analysis import Label, SetAnalysis
 from krcoach.domain.guards import invented_numbers
-from krcoach.domain.okr import OKRSet
 from krcoach.engines.registry import build_engine
 from krcoach.llm.errors import OutputModeRejected
 from krcoach.testing.scripted_server import (
@@ -37,22 +36,9 @@ from krcoach.testing.scripted_server import (
     good_proposal,
     in_order,
 )
+from tests.drafts import ONBOARDING_DRAFT
 
-DRAFT = OKRSet.model_validate(
-    {
-        "objectives": [
-            {
-                "title": "Redesign the onboarding experience",
-                "key_results": [
-                    {"text": "Launch the redesigned onboarding flow by 30 June"},
-                    {"text": "Run 20 customer interviews by end of Q2"},
-                    {"text": "Increase week-1 activation from 22% to 35% by end of Q2"},
-                ],
-            },
-            {"title": "Customers stay with us", "key_results": [{"text": "Hire 4 support agents"}]},
-        ]
-    }
-)
+DRAFT = ONBOARDING_DRAFT
 EXAMPLE = Path(__file__).parent.parent / "examples" / "customer-onboarding.md"
 GOOD = answer_with(good_proposal, suggestion="New customers get value without our help")
 

@@ -21,27 +21,13 @@ from krcoach.coach import Coach
 from krcoach.config import Settings
 from krcoach.domain.analysis import KeyResultAnalysis, ReaskOutcome, RejectionReason, SetAnalysis
 from krcoach.domain.guards import echoed_instructions
-from krcoach.domain.okr import OKRSet
 from krcoach.engines.registry import build_engine
 from krcoach.evaluation.injection_checks import PromptText, leaks
 from krcoach.io import OutputFormat, render
 from krcoach.testing.scripted_server import Behaviour, Fail, Reply, ScriptedServer, draft_of, labels_for
+from tests.drafts import ONBOARDING_DRAFT
 
-DRAFT = OKRSet.model_validate(
-    {
-        "objectives": [
-            {
-                "title": "Redesign the onboarding experience",
-                "key_results": [
-                    {"text": "Launch the redesigned onboarding flow by 30 June"},
-                    {"text": "Run 20 customer interviews by end of Q2"},
-                    {"text": "Increase week-1 activation from 22% to 35% by end of Q2"},
-                ],
-            },
-            {"title": "Customers stay with us", "key_results": [{"text": "Hire 4 support agents"}]},
-        ]
-    }
-)
+DRAFT = ONBOARDING_DRAFT
 ENGINE = "llm:scripted"
 GOOD = "Share of active customers who renew their subscription, by month: from [baseline] to [target] by [deadline]"
 GOOD_TOO = "Share of new customers active in week one, by month: from [baseline] to [target] by [deadline]"
