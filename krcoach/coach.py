@@ -81,11 +81,12 @@ class Coach:
         engine's proposals, marked as fallbacks with the reason.
         """
         outcomes: dict[int, ObjectiveOutcome] = {}
-        async for index, outcome in self.objective_outcomes(okr_set, allowance=allowance):
-            outcomes[index] = outcome
-            if progress is not None:
-                progress(len(outcome.analysis.key_results))
-        return self.assemble(okr_set, [outcomes[i] for i in range(len(okr_set.objectives))])
+        with fewer_collections():  # the assembly too: it is where a full collection would otherwise fall
+            async for index, outcome in self.objective_outcomes(okr_set, allowance=allowance):
+                outcomes[index] = outcome
+                if progress is not None:
+                    progress(len(outcome.analysis.key_results))
+            return self.assemble(okr_set, [outcomes[i] for i in range(len(okr_set.objectives))])
 
     async def objective_outcomes(
         self, okr_set: OKRSet, *, skip: Collection[int] = (), allowance: ModelAllowance | None = None
