@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from krcoach.domain.analysis import Kind, Proposal
-from krcoach.domain.diagnosis import Diagnosis
+from krcoach.domain.analysis import Kind, Label, Proposal
+from krcoach.domain.diagnosis import Diagnosis, diagnose
 from krcoach.domain.guards import placeholders_in
 from krcoach.domain.lexicon import CADENCE_WORDS, CHANGE_VERBS, LEVEL_VERBS, MAINTAIN_VERBS, METRIC_WORDS, words
 from krcoach.domain.objectives import project_trigger
 from krcoach.engines.base import EngineInfo, KeyResultBrief, ObjectiveBrief, ObjectiveRewrite
 from krcoach.engines.rules.library import Domain, Library, Match, MeasurePattern, default_library
 from krcoach.engines.rules.own_words import deliverable_measure, objective_measure
+from krcoach.engines.rules.readings import Reading, key_result_readings, objective_readings
 
 ENGINE_NAME = "rules"
 LIBRARY_FIT_SCORE = 3  # chosen on judged development rows: evals/judgements/README.md
@@ -29,6 +30,14 @@ _TEMPLATE_WORDS = words(
     "should enable holds report observe about more less than into over within when where which"
 )
 _TO_NUMBER_RE = re.compile(r"\bto\s+(?=[$€£]?\d)", re.IGNORECASE)
+_WHY_BY_READING = {
+    "purpose": "It measures what the work is for, in the draft's own words.",
+    "platform": "It measures whether people use the product where it now runs.",
+    "help": "It measures the Objective itself: how many of the people it helps get there.",
+    "named_measure": "The Objective names what should change; this is how it is usually measured.",
+    "quality": "It asks the people the Objective is for whether it has come true.",
+    "personal": "It measures how you are, which the Objective is about, not what you did.",
+}
 _WHY_BY_KIND = {
     Kind.MILESTONE: "“{quote}” says when something gets delivered, not what it changes.",
     Kind.ACTIVITY_QUOTA: "“{quote}” counts your own activity, which can be done in full while nothing improves.",
@@ -102,24 +111,32 @@ class RulesEngine:
         time_frame = _deadline(diagnosis)
         why_kind = (why or _WHY_BY_KIND[diagnosis.kind]).format(quote=_quote(key_result.text))
         keep = " The original stays as an Action." if diagnosis.label == "action" else ""
+
+        def read(reading: Reading) -> Proposal:
+            why_reading = _WHY_BY_READING[reading.name]
+            return _proposal(
+                f"{reading.measure} {time_frame}", f"{why_kind} {why_reading}{keep}", source=f"reading/{reading.name}"
+            )
+
+        candidates = [read(reading) for reading in key_result_readings(key_result.text)]
         fitting = [m for m in self._library.matches(objective_title, key_result.text) if fits(m)]
-        proposals = [
+        candidates += [
             _proposal(f"{measure} {time_frame}", f"{why_kind} {pattern.why}{keep}", source=f"{domain}/{pattern.id}")
             for domain, pattern, measure in _choices([(m.domain, m.pattern) for m in fitting[:2]])
         ]
-        if proposals:
-            return proposals
+        candidates += [read(reading) for reading in objective_readings(objective_title)]
         own = [
             (objective_measure(objective_title, time_frame) if project_trigger(objective_title) is None else None,
              "objective", "It measures the Objective itself, for the people it is about; fill in who and how."),
             (deliverable_measure(key_result.text, diagnosis, time_frame),
              "deliverable", "It asks what the deliverable should change for the people it is for."),
         ]  # fmt: skip
-        proposals = [
+        candidates += [
             _proposal(text, f"{why_kind} {why}{keep}", source=f"own_words/{name}") for text, name, why in own if text
         ]
-        if proposals:
-            return proposals
+        results = [c for c in candidates if diagnose(c.text).label == Label.RESULT]  # the coach checks again
+        if results:
+            return results
         rationale = f"{why_kind} No measure in the library fits; name who should benefit and how.{keep}"
         return [_proposal(f"{FALLBACK_MEASURE} {time_frame}", rationale, source="fallback")]
 
@@ -157,9 +174,17 @@ def _content_words(text: str) -> set[str]:
 
 
 def _prefer_unused(proposals: list[Proposal], leading: set[str]) -> list[Proposal]:
-    """Put first a proposal no other Key Result of the Objective leads with, so the OKRA view stays varied."""
-    fresh = [p for p in proposals if _measure_only(p.text) not in leading]
-    return fresh + [p for p in proposals if p not in fresh]
+    """Measures before templates that ask; within each, one no other Key Result of the Objective leads with first."""
+
+    def rank(proposal: Proposal) -> tuple[bool, bool]:
+        return _asks(proposal), _measure_only(proposal.text) in leading
+
+    return sorted(proposals, key=rank)  # stable: the engine's order within a rank
+
+
+def _asks(proposal: Proposal) -> bool:
+    """A proposal that mostly asks who and what (a template), which a measure used twice is still better than."""
+    return (proposal.source or "").startswith(("own_words/", "fallback"))
 
 
 def _measure_only(text: str) -> str:
