@@ -17,7 +17,7 @@ import itertools
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -108,13 +108,23 @@ def _cross_validate(dev: list[EvalCase], own: list[EvalCase]) -> tuple[dict[str,
     return {**{k: float(v) for k, v in best.items()}, "rules_only_accuracy": baseline["accuracy"]}, results  # type: ignore[arg-type]
 
 
-def _training_rows() -> tuple[list[EvalCase], list[EvalCase]]:
-    return load_files([ROOT / "evals" / "datasets" / "real" / "dev.jsonl"]), load_cases(ROOT / "evals" / "datasets")
+def _training_rows(ids: Collection[str] | None = None) -> tuple[list[EvalCase], list[EvalCase]]:
+    """The development part (only the rows with these ids, when given) and the self-written sets."""
+    dev = load_files([ROOT / "evals" / "datasets" / "real" / "dev.jsonl"])
+    if ids is not None:
+        wanted = set(ids)
+        dev = [case for case in dev if case.id in wanted]
+        if len(dev) != len(wanted):
+            raise SystemExit(f"{len(wanted) - len(dev)} rows the model was trained on are no longer in dev.jsonl")
+    return dev, load_cases(ROOT / "evals" / "datasets")
 
 
-def train(settings: dict[str, float] | None = None) -> dict[str, object]:
-    """Fit on all training rows and return the file's content; settings chosen by cross-validation unless given."""
-    dev, own = _training_rows()
+def train(settings: dict[str, float] | None = None, ids: Collection[str] | None = None) -> dict[str, object]:
+    """Fit on the training rows and return the file's content; settings chosen by cross-validation unless given.
+
+    `ids` limits the development part to the rows a model was trained on (what `--check` refits).
+    """
+    dev, own = _training_rows(ids)
     if settings is None:
         best, _ = _cross_validate(dev, own)
     else:
@@ -126,6 +136,7 @@ def train(settings: dict[str, float] | None = None) -> dict[str, object]:
     return {
         "about": "krcoach's learned second look; written by scripts/train_label_model.py, do not edit by hand",
         "trained_on": {"real_dev": len(dev), "self_written": len(own)},
+        "trained_on_ids": sorted(case.id for case in dev),
         "settings": {key: best[key] for key in ("C", "self_weight", "min_confidence", "above_rule_confidence")},
         "cross_validation": {
             "folds": FOLDS,
@@ -141,9 +152,14 @@ def train(settings: dict[str, float] | None = None) -> dict[str, object]:
 
 
 def check() -> int:
-    """Refit with the committed settings (no search) and compare: weights within 0.01 of the committed ones."""
+    """Refit with the committed settings on the rows it was trained on (no search): weights within 0.01 of it.
+
+    The development part grows as rows are collected; the shipped model changes only when it is trained again, a
+    deliberate step (it changes the diagnosis, so the model cassettes and the judged proposals are redone with it).
+    """
     committed = json.loads(OUT.read_text(encoding="utf-8"))
-    refit = json.loads(json.dumps(train({**committed["settings"], **committed["cross_validation"]})))
+    settings = {**committed["settings"], **committed["cross_validation"]}
+    refit = json.loads(json.dumps(train(settings, ids=committed["trained_on_ids"])))
     old: dict[str, list[float]] = committed["weights"]
     new: dict[str, list[float]] = refit["weights"]
     zero = [0.0] * len(committed["classes"])

@@ -62,3 +62,19 @@ def test_a_recording_that_stopped_half_way_resumes_and_asks_the_server_only_what
     assert len(cassette.read_text().splitlines()) == len(lines)
     replayed, _ = asyncio.run(run_model_eval(cases, Settings(), sample=4, replay=cassette))
     assert replayed.calls == calls and replayed.unanswered == 0
+
+
+def test_a_resumed_recording_keeps_only_the_replies_its_run_asked_for(tmp_path: Path) -> None:
+    cases = load_cases(DATASET)
+    cassette = tmp_path / "run.jsonl"
+    server = ScriptedServer(answer_with(good_proposal))
+    with server.running() as base_url:
+        settings = Settings(llm_base_url=base_url, llm_model="scripted", concurrency=1)
+        asyncio.run(run_model_eval(cases, settings, sample=4, record=cassette))
+        lines = cassette.read_text().splitlines()
+        stale = {**json.loads(lines[1]), "key": "a request the data no longer makes"}
+        cassette.write_text("\n".join([*lines, json.dumps(stale)]) + "\n")  # a reply from before the data changed
+        asyncio.run(run_model_eval(cases, settings, sample=4, record=cassette, resume=True))
+    assert cassette.read_text().splitlines() == lines
+    replayed, _ = asyncio.run(run_model_eval(cases, Settings(), sample=4, replay=cassette))
+    assert replayed.calls == len(lines) - 1

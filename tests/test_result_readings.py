@@ -84,3 +84,18 @@ def test_a_measure_another_key_result_leads_with_still_comes_before_a_template_t
 def test_braces_in_a_key_result_are_text_not_a_template() -> None:
     text, _ = first_proposal("Users succeed", "Fix the {broken} {{export}")
     assert diagnose(text).label == Label.RESULT
+
+
+def test_a_measure_the_diagnosis_is_sure_of_is_completed_with_placeholders() -> None:
+    text, source = first_proposal("Grow self-serve revenue", "Increase activation rate from 40% to 65%")
+    assert (text, source) == ("Increase activation rate from 40% to 65% by [deadline]", "completion")
+
+
+@pytest.mark.parametrize(
+    "key_result", ["Collect data on percentage of late invoices", "Gather data on the share of failed builds"]
+)
+def test_work_that_merely_mentions_a_measure_is_not_completed_into_an_echo(key_result: str) -> None:
+    assert diagnose(key_result).label == Label.RESULT  # the diagnosis misreads it; the engine does not echo it
+    text, source = first_proposal("Get paid on time", key_result)
+    assert source != "completion"
+    assert not text.startswith(key_result)

@@ -136,7 +136,10 @@ async def run_injection(
                 transport = RecordingTransport(
                     transport, record, model=settings.llm_model, output_mode=settings.llm_output_mode, resume=resume
                 )
-        return await _run(cases, settings, transport, source)
+        report = await _run(cases, settings, transport, source)
+        if isinstance(transport, RecordingTransport):
+            transport.finish()
+        return report
 
 
 @contextmanager

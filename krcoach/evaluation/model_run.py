@@ -102,6 +102,8 @@ async def run_model_eval(
     records: list[CallRecord] = []
     engine = build_llm_engine(settings, transport, observer=records.append)
     analysis = await Coach(engine, concurrency=settings.concurrency).analyze(okr_set)
+    if isinstance(transport, RecordingTransport):
+        transport.finish()
     return _report(analysis, okr_set, records, settings.llm_output_mode), analysis
 
 

@@ -28,7 +28,8 @@ class RecordingTransport:
     """Passes requests on and appends every reply to a cassette file.
 
     With ``resume``, the replies already in the cassette (same model and output mode) answer their requests again
-    and only the others reach the server: a long recording that stopped half-way goes on from where it was.
+    and only the others reach the server: a long recording that stopped half-way goes on from where it was. When the
+    run ends, `finish` drops the replies it no longer asked for, so the cassette holds exactly this run's requests.
     """
 
     def __init__(self, inner: ChatTransport, path: Path, *, model: str, output_mode: str, resume: bool = False) -> None:
@@ -36,6 +37,7 @@ class RecordingTransport:
         self._path = path
         self._lock = asyncio.Lock()
         self._kept: dict[str, ChatReply] = {}
+        self._asked: set[str] = set()
         path.parent.mkdir(parents=True, exist_ok=True)
         header = {"cassette": 1, "model": model, "output_mode": output_mode}
         if resume and path.is_file():
@@ -47,16 +49,28 @@ class RecordingTransport:
 
     async def complete(self, request: ChatRequest) -> ChatReply:
         """The inner transport's reply, recorded (or, resuming, the reply already recorded for it)."""
-        kept = self._kept.get(request_key(request))
+        key = request_key(request)
+        self._asked.add(key)
+        kept = self._kept.get(key)
         if kept is not None:
             return dataclasses.replace(kept)
         reply = await self._inner.complete(request)
-        entry: dict[str, Any] = {"key": request_key(request), "asks": _last_user_message(request)[:160]}
+        entry: dict[str, Any] = {"key": key, "asks": _last_user_message(request)[:160]}
         entry.update({name: getattr(reply, name) for name in _REPLY_FIELDS})
         async with self._lock:
             with self._path.open("a", encoding="utf-8") as file:
                 file.write(json.dumps(entry, ensure_ascii=False) + "\n")
         return reply
+
+    def finish(self) -> int:
+        """Rewrite the cassette without the replies this run did not ask for (kept from a resumed recording).
+
+        Returns how many were dropped. Call it only when the run has ended: a stopped run keeps everything.
+        """
+        lines = self._path.read_text(encoding="utf-8").splitlines()
+        asked = [line for line in lines[1:] if line.strip() and json.loads(line)["key"] in self._asked]
+        self._path.write_text("".join(line + "\n" for line in [lines[0], *asked]), encoding="utf-8")
+        return len(lines) - 1 - len(asked)
 
 
 class ReplayTransport:

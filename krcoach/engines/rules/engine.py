@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from krcoach.domain.analysis import Kind, Label, Proposal
+from krcoach.domain.classify import rule_verdict
 from krcoach.domain.diagnosis import Diagnosis, diagnose
 from krcoach.domain.guards import placeholders_in
+from krcoach.domain.learned import model_inputs, shipped_model
 from krcoach.domain.lexicon import CADENCE_WORDS, CHANGE_VERBS, LEVEL_VERBS, MAINTAIN_VERBS, METRIC_WORDS, words
 from krcoach.domain.objectives import project_trigger
 from krcoach.engines.base import EngineInfo, KeyResultBrief, ObjectiveBrief, ObjectiveRewrite
@@ -24,6 +26,8 @@ FALLBACK_MEASURE = (
 FALLBACK_OBJECTIVE = "[Who benefits] [experience what is different] once “{title}” has worked"
 _DEADLINE_STARTS = words("by before until till through thru in during for at within over no due end this next current")
 _UNNAMED_MEASURE = "“{quote}” does not name the measure it should move."
+_UNSURE_MEASURE = "“{quote}” may be a measure, but reads much like a piece of work; here is one that is a measure."
+COMPLETION_CONFIDENCE = 0.7  # chosen on the development part: evals/judgements/README.md
 _UNITS = words("% time times hours days minutes seconds ms weeks months")
 _TEMPLATE_WORDS = words(
     "share from baseline target deadline month quarter each surveyed people with that this their they them what "
@@ -89,6 +93,8 @@ class RulesEngine:
             return self._measures_from_library(key_result, objective_title)
         if not names_a_result_measure(diagnosis):  # completing it would only echo the work with placeholders
             return self._measures_from_library(key_result, objective_title, why=_UNNAMED_MEASURE)
+        if not surely_a_measure(diagnosis):  # maybe an action the diagnosis misread: completing it would echo it
+            return self._measures_from_library(key_result, objective_title, why=_UNSURE_MEASURE)
         completed = complete_measure(key_result.text, diagnosis)
         if completed is None:
             return []
@@ -154,6 +160,21 @@ def names_a_result_measure(diagnosis: Diagnosis) -> bool:
         return features.has_metric
     moves = features.lead_lemma in CHANGE_VERBS | LEVEL_VERBS | MAINTAIN_VERBS
     return moves and any(w in METRIC_WORDS - _UNITS for w in features.words(1, 7))
+
+
+def surely_a_measure(diagnosis: Diagnosis) -> bool:
+    """True when the learned look is at least COMPLETION_CONFIDENCE sure the text measures a result.
+
+    Below that, adding placeholders to it mostly completed actions the diagnosis had misread ("Collect data on
+    percentage margin usage from [baseline] to [target]"), which judges rightly call echoes.
+    """
+    model = shipped_model()
+    if model is None:
+        return True
+    features = diagnosis.features
+    kinds = model.probabilities(model_inputs(features, rule_verdict(features).kind.value))
+    probability = sum(p for name, p in zip(model.classes, kinds, strict=True) if Kind(name).label == Label.RESULT)
+    return probability >= COMPLETION_CONFIDENCE
 
 
 def fits(match: Match) -> bool:
