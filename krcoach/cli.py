@@ -12,7 +12,6 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from krcoach.coach import Coach
 from krcoach.config import get_settings
@@ -260,6 +259,8 @@ def _run(okr_set: OKRSet, engine_name: str | None) -> SetAnalysis:
     try:
         if total < settings.progress_threshold or not stderr.is_terminal:
             return coach.analyze_now(okr_set)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+
         columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         with Progress(*columns, console=stderr, transient=True) as bar:
             task = bar.add_task("analyse", total=total)

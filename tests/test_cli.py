@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +125,15 @@ def test_analyze_reads_the_named_sheet_of_a_workbook_and_verbose_says_what_it_re
     assert "read 1 Objective, 1 Key Result, 0 Actions (xlsx); skipped on purpose: 1 column header" in result.stderr
     assert json.loads(result.stdout)["summary"]["key_results"] == 1
     assert runner.invoke(app, ["analyze", str(source)]).exit_code == 2
+
+
+def test_check_imports_nothing_only_other_commands_or_the_table_builder_need() -> None:
+    offline = {k: v for k, v in os.environ.items() if not k.startswith(("KRCOACH_", "OPENAI_"))}
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "krcoach", "check", "Run 20 customer interviews"],
+        capture_output=True, text=True, check=True, env=offline,
+    )  # fmt: skip
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in completed.stderr.splitlines()}
+    assert "ACTION" in completed.stdout
+    assert "typer" in imported
+    assert sorted(imported & {"lemminflect", "numpy", "openpyxl", "jinja2", "openai", "fastapi", "uvicorn"}) == []

@@ -1,17 +1,22 @@
-"""Parts of speech of English words, read from lemminflect's dictionary (offline: it ships in the wheel).
+"""Parts of speech of English words, from `krcoach/data/pos_table.tsv`: a table derived from lemminflect's dictionary.
 
-Why lemminflect: it knows, for about 100,000 English word forms, which parts of speech a form can take and its
-lemma, from a dictionary shipped inside the package (no model download, which this service cannot rely on), and a
-lookup is a dictionary access, so the diagnosis keeps its throughput. A tagger in context (spaCy, NLTK's perceptron)
-needs a model download and costs about a hundred times more per Key Result. What a dictionary cannot tell (is
-"Search" a verb here?) is settled by the word that follows, in :func:`starts_with_verb`.
+Why lemminflect's dictionary: it knows, for about 64,000 lower-case English word forms, which parts of speech a
+form can take and its lemmas (no model download, which this service cannot rely on), and a lookup is a table
+access (about 2 µs), so the diagnosis keeps its throughput. A tagger in context (spaCy, NLTK's perceptron) needs a
+model download and costs about a hundred times more per Key Result. What a dictionary cannot tell (is "Search" a
+verb here?) is settled by the word that follows, in :func:`starts_with_verb`.
+
+The table holds what `lemminflect.getAllLemmas` gives for every form it knows, one line per form in code-point order:
+reading it is one split and a lookup a bisection (about 10 ms in all, where lemminflect's own load and the numpy it
+imports took about 0.25 s of every `krcoach check`). lemminflect is a dev dependency only: regenerate the table with
+`scripts/build_pos_table.py` when it changes; `tests/test_pos_table.py` fails while the two disagree.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cache
-
-import lemminflect
+from importlib import resources
 
 from krcoach.domain import lexicon as lx
 
@@ -23,8 +28,29 @@ _PREFIXES = ("re-", "co-", "pre-", "de-", "un-", "auto-", "self-", "cross-", "ov
 
 
 @cache
+def _table() -> list[str]:
+    return resources.files("krcoach").joinpath("data/pos_table.tsv").read_text(encoding="utf-8").splitlines()
+
+
+def dictionary_lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    """What ``lemminflect.getAllLemmas(word)`` gives: the lemmas of each part of speech the form can take, or {}."""
+    table = _table()
+    key = word.lower() + "\t"
+    at = bisect_left(table, key)
+    if at == len(table) or not table[at].startswith(key):
+        return {}
+    entries = (entry.partition(":") for entry in table[at][len(key) :].split(" "))
+    lemmas = {part: tuple(forms.split("/")) for part, _, forms in entries}
+    if word.isupper():  # lemminflect gives the lemmas the word's capitals
+        return {part: tuple(lemma.upper() for lemma in forms) for part, forms in lemmas.items()}
+    if word[:1].isupper():
+        return {part: tuple(lemma.capitalize() for lemma in forms) for part, forms in lemmas.items()}
+    return lemmas
+
+
+@cache
 def _lemmas(word: str) -> dict[str, tuple[str, ...]]:
-    lemmas: dict[str, tuple[str, ...]] = lemminflect.getAllLemmas(word)
+    lemmas = dictionary_lemmas(word)
     if lemmas or "-" not in word:
         return lemmas
     for prefix in _PREFIXES:  # "re-architect", "co-design": the verb after the prefix

@@ -10,8 +10,6 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 
-import openpyxl
-
 from krcoach.io.draft import Draft, DraftBuilder, Skip
 from krcoach.io.errors import InputError
 from krcoach.io.formats import InputFormat
@@ -47,6 +45,8 @@ def read_xlsx(data: bytes, source: str, sheet: str | None = None) -> Draft:
 
 def _sheet_rows(data: bytes, source: str, sheet: str | None) -> tuple[str, Iterator[tuple[int, list[str]]]]:
     """The chosen worksheet's name, and each of its rows as text with its row number."""
+    import openpyxl  # noqa: PLC0415 - openpyxl (and the numpy it imports) loads only for a workbook: 0.2 s
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises what zipfile and its XML parser raise on a bad file

@@ -8,12 +8,13 @@ import json
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from functools import cache
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from krcoach.domain.analysis import KeyResultAnalysis, Kind, ObjectiveAnalysis, RejectedProposal, SetAnalysis
 from krcoach.domain.issue_codes import CATALOGUE, IssueCode
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["OutputFormat", "render"]
 
@@ -149,6 +150,8 @@ def _markdown(analysis: SetAnalysis) -> str:
 @cache
 def _template() -> jinja2.Template:
     """The report template (krcoach/templates/report.md.j2)."""
+    import jinja2  # noqa: PLC0415 - loads only for a Markdown report, not for `krcoach check`
+
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("krcoach", "templates"),
         autoescape=False,
