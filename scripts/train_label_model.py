@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/train_label_model.py            # choose settings by cross-validation, fit, write
     .venv/bin/python scripts/train_label_model.py --check    # refit and fail if the committed file differs
+    .venv/bin/python scripts/train_label_model.py --refit    # refit the committed settings and rows, write
 
 Trained on the development part of the real corpus (evals/datasets/real/dev.jsonl) and the self-written sets
 (evals/datasets/*.jsonl). The test part is never read here. Settings (regularisation, the weight of the
@@ -176,10 +177,18 @@ def main(argv: list[str]) -> int:
     """Train, then write the model file, or with --check compare it to the committed one."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="fail when the committed file differs from a refit")
+    parser.add_argument(
+        "--refit", action="store_true", help="refit with the committed settings and rows (after a change to the inputs)"
+    )
     args = parser.parse_args(argv)
     if args.check:
         return check()
-    text = json.dumps(train(), indent=1) + "\n"
+    if args.refit:
+        committed = json.loads(OUT.read_text(encoding="utf-8"))
+        content = train({**committed["settings"], **committed["cross_validation"]}, ids=committed["trained_on_ids"])
+    else:
+        content = train()
+    text = json.dumps(content, indent=1) + "\n"
     summary = json.loads(text)["cross_validation"]
     OUT.write_text(text, encoding="utf-8")
     print(f"wrote {OUT.relative_to(ROOT)}: cross-validated on the development part {summary}")

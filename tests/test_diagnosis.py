@@ -108,6 +108,19 @@ def test_a_time_frame_never_ends_inside_a_number(text: str, time_frame: str | No
     assert diagnose(text).time_frame == time_frame
 
 
+@pytest.mark.parametrize(
+    ("text", "time_frame"),
+    [
+        ("Ship the pipeline by Week 6.", "by Week 6"),
+        ("Hire 5 engineers by sprint 10", "by sprint 10"),
+        ("Raise NPS by 10 by month 2", "by month 2"),
+        ("Reduce churn by week", "by week"),
+    ],
+)
+def test_a_numbered_period_is_a_deadline_not_a_cadence(text: str, time_frame: str) -> None:
+    assert diagnose(text).time_frame == time_frame
+
+
 @pytest.mark.parametrize("text", ["Launch the flow; - -", "Launch the flow and { \u200b", "Run 5 demos and — —"])
 def test_a_second_clause_of_only_punctuation_is_diagnosed_not_a_crash(text: str) -> None:
     diagnosis = diagnose(text)

@@ -14,7 +14,7 @@ _POINT = (
     rf"(?:q[1-4](?:\s*(?:fy)?'?\d{{2,4}})?|h[12](?:\s*'?\d{{2,4}})?|fy\s?'?\d{{2,4}}|(?:19|20)\d{{2}}"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"
     rf"|{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
-    rf"|(?:the\s+)?(?:this|next|current|coming|following)\s+{_PERIOD}|the\s+{_PERIOD}"
+    rf"|(?:the\s+)?(?:this|next|current|coming|following)\s+{_PERIOD}|(?:the\s+)?{_PERIOD}\s+\d{{1,2}}(?![\d%]|[.,]\d)|the\s+{_PERIOD}"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|year[- ]end|eo[qym]|launch)"
 )
 _TIME_FRAME_PATTERNS = (
@@ -29,7 +29,7 @@ _TIME_FRAME_PATTERNS = (
     rf"\b(?:within|over|in)\s+(?:the\s+)?(?:next|first|coming)\s+(?:\d+\s+|\w+\s+)?{_PERIOD}s?\b",
     r"\bover\s+the\s+(?:next|coming)\s+\w+\s+\w+\b",
     # Cadences: "per month", "each quarter", "weekly", "by cohort", "month over month".
-    rf"\b(?:per|a|an|each|every|by)\s+(?:calendar\s+)?(?:day|{_PERIOD}|cohort|release|intake|term|shift)\b",
+    rf"\b(?:per|a|an|each|every|by)\s+(?:calendar\s+)?(?:day|{_PERIOD}|cohort|release|intake|term|shift)\b(?!\s+\d)",
     r"\b(?:daily|weekly|fortnightly|bi-?weekly|monthly|quarterly|annually|annual|yearly|semi-annually)\b",
     r"\b(?:mom|qoq|yoy|month[- ]over[- ]month|quarter[- ]over[- ]quarter|year[- ]over[- ]year)\b",
     r"\b(?:rolling|trailing)\s+\d+[- ](?:day|week|month)s?\b",
