@@ -20,12 +20,12 @@ from krcoach.domain.guards import (
     echoed_example,
     invented_numbers,
     placeholders_in,
-    proposal_problems,
     rejection_reason,
 )
 from krcoach.domain.text import numbers_in
 from krcoach.engines.base import EngineInfo, ObjectiveBrief, ObjectiveRewrite
-from krcoach.engines.llm_labels import label_problems, leaks, model_labels, sources_of
+from krcoach.engines.llm_labels import leaks, model_labels, sources_of
+from krcoach.engines.llm_problems import model_proposal_problems, reply_problems, withheld
 from krcoach.engines.llm_rejections import REASK_WORDS, Judged, rejections
 from krcoach.llm.cache import NoCache, ReplyCache, cache_key
 from krcoach.llm.errors import ConfigurationError, LLMError
@@ -107,7 +107,7 @@ class LLMEngine:
         cached = await self._cache.get(key)
         if cached is not None:
             reply = RewriteReply.model_validate_json(cached)
-            problems = _problems(objective, reply, self._examples, self._instructions)
+            problems = reply_problems(objective, reply, self._examples, self._instructions)
             attempts = [Attempt(reply, tuple(problems))]
             rewrite = self._rewrite_from(objective, attempts, None, Usage(cache_hits=1))
             self._observe(objective, Outcome(value=reply), rewrite, cached=True)
@@ -119,7 +119,7 @@ class LLMEngine:
                 prompt.messages,
                 RewriteReply,
                 self._profile.response_format("rewrite_reply", self._schema),
-                check=lambda reply: _problems(objective, reply, self._examples, self._instructions),
+                check=lambda reply: reply_problems(objective, reply, self._examples, self._instructions),
                 outcome=outcome,
             )
         except ConfigurationError:
@@ -172,7 +172,7 @@ class LLMEngine:
 
     def proposal_problems(self, text: str, *sources: str) -> list[str]:
         """Why a model's proposal would be dropped: the guards every proposal passes, plus the prompt-copy checks."""
-        return _proposal_problems(text, sources, self._examples, self._instructions)
+        return model_proposal_problems(text, sources, self._examples, self._instructions)
 
     def rendered(self, objective: ObjectiveBrief) -> RenderedPrompt:
         """The prompt this engine sends for an Objective."""
@@ -228,7 +228,7 @@ class LLMEngine:
             if entry.id not in given:
                 continue
             for proposal in entry.proposals:
-                if _proposal_problems(proposal.text, sources, self._examples, self._instructions) or leaks(
+                if model_proposal_problems(proposal.text, sources, self._examples, self._instructions) or leaks(
                     proposal.rationale, sources, self._instructions
                 ):
                     continue
@@ -244,7 +244,7 @@ class LLMEngine:
         for kr in objective.key_results:
             if kr.id not in rewrite.proposals:
                 mine = [p for p in problems if p.startswith(kr.id)] or problems
-                shown_problems = [_withheld(p, sources, self._instructions) for p in mine]
+                shown_problems = [withheld(p, sources, self._instructions) for p in mine]
                 errors = ["the model's proposals failed the checks: " + "; ".join(shown_problems)[:400]]
                 rewrite.errors[kr.id] = errors + ([reason] if reason else [])
                 continue
@@ -296,7 +296,7 @@ class LLMEngine:
         self, text: str, rationale: str, sources: tuple[str, ...]
     ) -> tuple[RejectionReason, str, str | None] | None:
         """The reason code, the detail and the quotable text of a rejected proposal; None when it passes."""
-        problems = _proposal_problems(text, sources, self._examples, self._instructions)
+        problems = model_proposal_problems(text, sources, self._examples, self._instructions)
         if echoed_example(text, self._examples):
             return RejectionReason.ECHOES_EXAMPLE, "; ".join(problems), None
         if leaks(text, sources, self._instructions):
@@ -345,59 +345,6 @@ class LLMEngine:
         if echoed_example(text, self._examples) or leaks(text, sources, self._unquotable):
             return None
         return text
-
-
-def _proposal_problems(
-    text: str, sources: tuple[str, ...], examples: tuple[str, ...], instructions: tuple[str, ...]
-) -> list[str]:
-    """The guards every proposal passes, plus two for models: it must not copy a few-shot example or the prompt."""
-    problems = proposal_problems(text, *sources)
-    if echoed_example(text, examples):
-        problems.append("the rewrite copies an example from the instructions; write one for this Key Result")
-    elif leaks(text, sources, instructions):
-        problems.append("the rewrite repeats the instructions; write a Key Result for this draft")
-    return problems
-
-
-def _withheld(problem: str, sources: tuple[str, ...], instructions: tuple[str, ...]) -> str:
-    """A problem as the user sees it: without the model's text when that text repeats the prompt."""
-    if not leaks(problem, sources, instructions):
-        return problem
-    return problem.split(" (", 1)[0] + ": the proposal repeated the prompt and is not shown"
-
-
-def _problems(
-    objective: ObjectiveBrief, reply: RewriteReply, examples: tuple[str, ...], instructions: tuple[str, ...]
-) -> list[str]:
-    """Everything wrong with a schema-valid reply, written so the model can fix it."""
-    sources = sources_of(objective)
-    expected = [kr.id for kr in objective.key_results]
-    labelled = {kr.id for kr in objective.labelled}
-    answered = [entry.id for entry in reply.key_results]
-    problems = [f"{kr_id}: missing; answer for every id" for kr_id in expected if kr_id not in answered]
-    problems += [
-        f"{kr_id}: not an id in the draft; use only {', '.join(expected)}"
-        for kr_id in answered
-        if kr_id not in expected and kr_id not in labelled
-    ]
-    problems += [f"{kr_id}: answered more than once" for kr_id in set(answered) if answered.count(kr_id) > 1]
-    problems += label_problems(objective, reply, instructions)
-    for entry in reply.key_results:
-        if entry.id not in expected:
-            continue  # proposals for a Key Result not to rewrite are not shown: no need to re-ask for them
-        for number, proposal in enumerate(entry.proposals, 1):
-            for problem in _proposal_problems(proposal.text, sources, examples, instructions):
-                problems.append(f"{entry.id} proposal {number} ({proposal.text[:80]!r}): {problem}")
-            if leaks(proposal.rationale, sources, instructions):
-                problems.append(
-                    f"{entry.id} proposal {number}: the rationale repeats the instructions; give the reason"
-                )
-    suggestion = reply.objective_suggestion or ""
-    if invented_numbers(suggestion, *sources):
-        problems.append("objective_suggestion: contains numbers that are not in the draft")
-    if leaks(suggestion, sources, instructions):
-        problems.append("objective_suggestion: repeats the instructions; say what will be different for people")
-    return problems
 
 
 def _diagnosis_line(diagnosis: Diagnosis) -> str:
