@@ -6,7 +6,7 @@ The rules run in a fixed order, most specific first; each returns a verdict with
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from krcoach.domain import lexicon as lx
@@ -51,6 +51,8 @@ class Verdict:
     confidence: float
     reason: IssueCode | None = None
     trigger: tuple[int, int] | None = None
+    result_probability: float | None = None
+    """How sure the learned look is that the Key Result measures a result (None: no model shipped)."""
 
 
 def classify(features: Features) -> Verdict:
@@ -79,15 +81,16 @@ def second_look(f: Features, verdict: Verdict, model: LinearModel) -> Verdict:
         label_probability[label] = label_probability.get(label, 0.0) + probability
     rule_label = verdict.kind.label.value
     other = "result" if rule_label == "action" else "action"
+    result = label_probability.get("result", 0.0)
     if not model.overrules(verdict.confidence, label_probability.get(other, 0.0)) or f.start >= len(f.tokens):
-        return verdict
+        return replace(verdict, result_probability=result)
     kind = Kind(max((k for k in probabilities if Kind(k).label.value == other), key=probabilities.__getitem__))
     confidence = round(label_probability[other], 2)
     if kind.label == "result":
-        return Verdict(kind, confidence, IssueCode.VAGUE_GOAL if kind is Kind.VAGUE else None)
+        return Verdict(kind, confidence, IssueCode.VAGUE_GOAL if kind is Kind.VAGUE else None, None, result)
     lead = f.lead
     span = (lead.start, lead.end) if lead is not None else (f.tokens[f.start].start, f.tokens[-1].end)
-    return Verdict(kind, confidence, _ACTION_REASONS[kind], span)
+    return Verdict(kind, confidence, _ACTION_REASONS[kind], span, result)
 
 
 def _classify_clause(f: Features) -> Verdict:

@@ -32,6 +32,8 @@ class Diagnosis:
     issues: tuple[Issue, ...]
     time_frame: str | None
     features: Features
+    result_probability: float | None = None
+    """How sure the learned look is that it measures a result (None: no model shipped)."""
 
     @property
     def codes(self) -> frozenset[IssueCode]:
@@ -61,7 +63,10 @@ def diagnose(text: str) -> Diagnosis:
         seen.add(code)
         issues.append(make_issue(text, code, span))
     time_frame = text[features.time_frames[0][0] : features.time_frames[0][1]] if features.time_frames else None
-    return Diagnosis(text, verdict.kind.label, verdict.kind, verdict.confidence, tuple(issues), time_frame, features)
+    return Diagnosis(
+        text, verdict.kind.label, verdict.kind, verdict.confidence, tuple(issues), time_frame, features,
+        verdict.result_probability,
+    )  # fmt: skip
 
 
 def make_issue(text: str, code: IssueCode, span: tuple[int, int] | None = None) -> Issue:

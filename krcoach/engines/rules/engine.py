@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 
 from krcoach.domain.analysis import Kind, Label, Proposal
-from krcoach.domain.classify import rule_verdict
 from krcoach.domain.diagnosis import Diagnosis, diagnose
 from krcoach.domain.guards import placeholders_in
-from krcoach.domain.learned import model_inputs, shipped_model
 from krcoach.domain.lexicon import CADENCE_WORDS, CHANGE_VERBS, LEVEL_VERBS, MAINTAIN_VERBS, METRIC_WORDS, words
 from krcoach.domain.objectives import project_trigger
 from krcoach.engines.base import EngineInfo, KeyResultBrief, ObjectiveBrief, ObjectiveRewrite
@@ -168,13 +166,8 @@ def surely_a_measure(diagnosis: Diagnosis) -> bool:
     Below that, adding placeholders to it mostly completed actions the diagnosis had misread ("Collect data on
     percentage margin usage from [baseline] to [target]"), which judges rightly call echoes.
     """
-    model = shipped_model()
-    if model is None:
-        return True
-    features = diagnosis.features
-    kinds = model.probabilities(model_inputs(features, rule_verdict(features).kind.value))
-    probability = sum(p for name, p in zip(model.classes, kinds, strict=True) if Kind(name).label == Label.RESULT)
-    return probability >= COMPLETION_CONFIDENCE
+    probability = diagnosis.result_probability
+    return probability is None or probability >= COMPLETION_CONFIDENCE
 
 
 def fits(match: Match) -> bool:
