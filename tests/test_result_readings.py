@@ -48,7 +48,7 @@ def test_an_objective_wanting_a_quality_asks_the_people_it_is_for() -> None:
 
 
 def test_a_personal_objective_is_measured_as_the_author_rates_it() -> None:
-    assert next(objective_readings("Be calmer and fitter.")).measure.startswith("How calm and fit I feel")
+    assert objective_readings("Be calmer and fitter.")[0].measure.startswith("How calm and fit I feel")
 
 
 def test_a_verb_that_moves_no_measure_is_not_read_as_one() -> None:

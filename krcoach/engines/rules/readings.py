@@ -10,9 +10,9 @@ not on the development part are kept (evals/judgements/README.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -44,6 +44,10 @@ _MAX_DO_WORDS = 12
 _COLLECTIVE = lx.words("people children staff youth alumni faculty team")
 _FINITE = lx.words("is are was were be been has have had will can could should gets get got becomes become")
 _NOT_A_MODIFIER = lx.words("of on in at to for from by with will would help helps is are and or that which who")
+
+
+Groups = Callable[[dict[str, str | None]], dict[str, str | None] | None]
+"""What a reading does with a match's named groups before filling its measure (None: the match does not read)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,39 +99,37 @@ def _measure(section: str, name: str) -> str:
     return str(_section(section)[name]["measure"])
 
 
-def key_result_readings(text: str) -> Iterator[Reading]:
+def key_result_readings(text: str) -> tuple[Reading, ...]:
     """Measures read from a Key Result's purpose or platform, most specific first."""
     text = _plain(text)
-    for name in ("purpose", "platform"):
-        for pattern in _patterns("key_result", name):
-            match = pattern.search(text)
-            if match is None:
-                continue
-            filled = _filled(_measure("key_result", name), match.groupdict())
-            if filled is not None:
-                yield Reading(name, filled)
-                break
+    found = (_first_reading("key_result", name, text) for name in ("purpose", "platform"))
+    return tuple(reading for reading in found if reading is not None)
 
 
-def objective_readings(title: str) -> Iterator[Reading]:
-    """Measures read from an Objective that says whom it helps, what it should change, or the quality it wants."""
+@lru_cache(maxsize=1024)
+def objective_readings(title: str) -> tuple[Reading, ...]:
+    """Measures read from an Objective that says whom it helps, what it should change, or the quality it wants.
+
+    Cached: every Key Result of an Objective asks for the same title's readings.
+    """
     title = _OWNER_LABEL_RE.sub("", _plain(title))  # "CTO: Reducing churn": the Objective after its owner
-    for pattern in _patterns("objective", "help"):
-        match = pattern.search(title)
-        if match is not None and (filled := _filled(_measure("objective", "help"), match.groupdict())):
-            yield Reading("help", filled)
-            break
-    if (named := _named_measure(title)) is not None:
-        yield named
-    for name in ("quality", "personal"):
-        for pattern in _patterns("objective", name):
-            match = pattern.search(title)
-            if match is None:
-                continue
-            groups = _split_quality(match.groupdict(), whole=name == "personal")
-            if groups is not None and (filled := _filled(_measure("objective", name), groups)):
-                yield Reading(name, filled)
-                break
+    found = [
+        _first_reading("objective", "help", title),
+        _named_measure(title),
+        _first_reading("objective", "quality", title, lambda groups: _split_quality(groups, whole=False)),
+        _first_reading("objective", "personal", title, lambda groups: _split_quality(groups, whole=True)),
+    ]
+    return tuple(reading for reading in found if reading is not None)
+
+
+def _first_reading(section: str, name: str, text: str, groups_of: Groups = lambda groups: groups) -> Reading | None:
+    """The reading of the first of its patterns that matches the text and fills its measure."""
+    for pattern in _patterns(section, name):
+        match = pattern.search(text)
+        groups = groups_of(match.groupdict()) if match is not None else None
+        if groups is not None and (filled := _filled(_measure(section, name), groups)):
+            return Reading(name, filled)
+    return None
 
 
 def _named_measure(title: str) -> Reading | None:
