@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 
-import yaml
+from krcoach.domain.data_files import load_yaml
 
 
 def words(text: str) -> frozenset[str]:
@@ -19,8 +18,7 @@ def words(text: str) -> frozenset[str]:
 
 
 def _load() -> dict[str, dict[str, object]]:
-    text = resources.files("krcoach").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, dict[str, object]] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    loaded: dict[str, dict[str, object]] = load_yaml("lexicon.yaml")
     return loaded
 
 

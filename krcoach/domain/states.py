@@ -9,11 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-
-import yaml
 
 from krcoach.domain.analysis import Kind
+from krcoach.domain.data_files import load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +27,7 @@ class StatePattern:
 @cache
 def state_patterns() -> tuple[StatePattern, ...]:
     """The shipped patterns, in file order."""
-    text = resources.files("krcoach").joinpath("data/state_patterns.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, dict[str, str]] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    loaded: dict[str, dict[str, str]] = load_yaml("state_patterns.yaml")
     return tuple(
         StatePattern(name, entry["meaning"], Kind(entry["kind"]), re.compile(entry["pattern"], re.IGNORECASE))
         for name, entry in loaded.items()

@@ -13,12 +13,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
-
-import yaml
 
 from krcoach.domain import lexicon as lx
 from krcoach.domain import pos
+from krcoach.domain.data_files import load_yaml
 
 _MODIFIER = r"(?:[\w'’-]+\s+(?:and\s+|or\s+)?)"
 _PIECES = {
@@ -60,8 +58,7 @@ class Reading:
 
 @cache
 def _data() -> dict[str, object]:
-    text = resources.files("krcoach").joinpath("data/result_readings.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, object] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    loaded: dict[str, object] = load_yaml("result_readings.yaml")
     return loaded
 
 
