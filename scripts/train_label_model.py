@@ -152,6 +152,12 @@ def train(settings: dict[str, float] | None = None, ids: Collection[str] | None 
     }
 
 
+def refit_committed() -> dict[str, object]:
+    """The committed model fitted again: its settings, on the rows it was trained on (no search)."""
+    committed = json.loads(OUT.read_text(encoding="utf-8"))
+    return train({**committed["settings"], **committed["cross_validation"]}, ids=committed["trained_on_ids"])
+
+
 def check() -> int:
     """Refit with the committed settings on the rows it was trained on (no search): weights within 0.01 of it.
 
@@ -159,8 +165,7 @@ def check() -> int:
     deliberate step (it changes the diagnosis, so the model cassettes and the judged proposals are redone with it).
     """
     committed = json.loads(OUT.read_text(encoding="utf-8"))
-    settings = {**committed["settings"], **committed["cross_validation"]}
-    refit = json.loads(json.dumps(train(settings, ids=committed["trained_on_ids"])))
+    refit = json.loads(json.dumps(refit_committed()))
     old: dict[str, list[float]] = committed["weights"]
     new: dict[str, list[float]] = refit["weights"]
     zero = [0.0] * len(committed["classes"])
@@ -183,12 +188,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.check:
         return check()
-    if args.refit:
-        committed = json.loads(OUT.read_text(encoding="utf-8"))
-        content = train({**committed["settings"], **committed["cross_validation"]}, ids=committed["trained_on_ids"])
-    else:
-        content = train()
-    text = json.dumps(content, indent=1) + "\n"
+    text = json.dumps(refit_committed() if args.refit else train(), indent=1) + "\n"
     summary = json.loads(text)["cross_validation"]
     OUT.write_text(text, encoding="utf-8")
     print(f"wrote {OUT.relative_to(ROOT)}: cross-validated on the development part {summary}")
