@@ -193,3 +193,35 @@ def test_an_action_issue_span_covers_the_whole_group_a_share_is_of() -> None:
     issue = next(i for i in diagnose(text).issues if i.code is IssueCode.ACTIVITY_PERCENTAGE)
     assert issue.span is not None
     assert text[issue.span.start : issue.span.end] == "100% of support agents"
+
+
+@pytest.mark.parametrize(
+    ("text", "decided_by"),
+    [
+        ("Ship a new release every month", "every month"),
+        ("The changelog is updated once a week", "a week"),
+        ("Complete a code kata every day in March", "every day"),
+        ("Tidy the shared drive weekly", "weekly"),
+        ("15 teachers trained in the new curriculum", "15 teachers"),
+        ("12 volunteers have been onboarded", "12 volunteers"),
+    ],
+)
+def test_work_that_recurs_or_counts_several_things_is_a_quota_and_says_which_words(text: str, decided_by: str) -> None:
+    diagnosis = diagnose(text)
+    assert diagnosis.kind is Kind.ACTIVITY_QUOTA
+    span = diagnosis.issues[0].span
+    assert span is not None and span.text == decided_by
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Set up a weekly metrics review", Kind.MILESTONE),
+        ("All 42 production services running on Kubernetes by end of September", Kind.MILESTONE),
+        ("Create a troubleshooting guide for the top 10 ticket drivers", Kind.TASK),
+        ("Roll out the new curriculum to all Year 7 classes", Kind.MILESTONE),
+        ("Build a rolling 12-month revenue forecast", Kind.TASK),
+    ],
+)
+def test_a_cadence_naming_a_deliverable_or_a_number_sizing_a_scope_makes_no_quota(text: str, kind: Kind) -> None:
+    assert diagnose(text).kind is kind

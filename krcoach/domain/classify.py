@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 from itertools import pairwise
 
 from krcoach.domain import lexicon as lx
@@ -15,6 +16,7 @@ from krcoach.domain.analysis import Kind
 from krcoach.domain.features import Features, extract
 from krcoach.domain.issue_codes import IssueCode
 from krcoach.domain.learned import LinearModel, model_inputs, shipped_model
+from krcoach.domain.quotas import is_cadence, quota_span
 from krcoach.domain.states import stated_deliverable
 from krcoach.domain.text import Token
 
@@ -59,7 +61,17 @@ def classify(features: Features) -> Verdict:
     """Decide the kind of a Key Result: the rules' verdict, then the learned model's second look."""
     verdict = rule_verdict(features)
     model = shipped_model()
-    return verdict if model is None else second_look(features, verdict, model)
+    return _as_quota(features, verdict if model is None else second_look(features, verdict, model))
+
+
+def _as_quota(f: Features, verdict: Verdict) -> Verdict:
+    """A milestone or task that recurs or counts several things is a quota of activity (see `quotas`)."""
+    if verdict.kind not in (Kind.MILESTONE, Kind.TASK):
+        return verdict
+    span = quota_span(f)
+    if span is None:
+        return verdict
+    return replace(verdict, kind=Kind.ACTIVITY_QUOTA, reason=IssueCode.ACTIVITY_QUOTA, trigger=span)
 
 
 def rule_verdict(features: Features) -> Verdict:
@@ -75,10 +87,9 @@ def rule_verdict(features: Features) -> Verdict:
 def second_look(f: Features, verdict: Verdict, model: LinearModel) -> Verdict:
     """The model's kind where it overrules the rules' label with enough confidence; else the rules' verdict."""
     probabilities = dict(zip(model.classes, model.probabilities(model_inputs(f, verdict.kind.value)), strict=True))
-    label_probability: dict[str, float] = {}
-    for kind_name, probability in probabilities.items():
-        label = Kind(kind_name).label.value
-        label_probability[label] = label_probability.get(label, 0.0) + probability
+    label_probability = {"action": 0.0, "result": 0.0}
+    for label, probability in zip(_labels_of(model.classes), probabilities.values(), strict=True):
+        label_probability[label] += probability
     rule_label = verdict.kind.label.value
     other = "result" if rule_label == "action" else "action"
     result = label_probability.get("result", 0.0)
@@ -91,6 +102,11 @@ def second_look(f: Features, verdict: Verdict, model: LinearModel) -> Verdict:
     lead = f.lead
     span = (lead.start, lead.end) if lead is not None else (f.tokens[f.start].start, f.tokens[-1].end)
     return Verdict(kind, confidence, _ACTION_REASONS[kind], span, result)
+
+
+@cache
+def _labels_of(classes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(Kind(kind).label.value for kind in classes)
 
 
 def _classify_clause(f: Features) -> Verdict:
@@ -361,13 +377,7 @@ def _subject_verb(f: Features) -> Verdict | None:
 
 def _only_cadence(f: Features) -> bool:
     """True when every time frame is a cadence ("monthly", "per quarter", "by month"), none a deadline."""
-    return all(_is_cadence(f.text[a:b].lower().split()) for a, b in f.time_frames)
-
-
-def _is_cadence(words: list[str]) -> bool:
-    if words[:1] == ["by"]:
-        return words[1:2] != [] and words[1].rstrip("s") in _CADENCE_UNITS
-    return words[0] in lx.CADENCE_WORDS
+    return all(is_cadence(f.text[a:b].lower().split()) for a, b in f.time_frames)
 
 
 def _measured_clause(text: str) -> Verdict | None:
@@ -392,7 +402,6 @@ _ACTION_REASONS = {
     Kind.ACTIVITY_QUOTA: IssueCode.ACTIVITY_QUOTA,
     Kind.TASK: IssueCode.TASK,
 }
-_CADENCE_UNITS = lx.words("day week month quarter year term cohort semester half")
 _SUBJECT_VERBS = lx.ACTIVITY_VERBS | lx.MILESTONE_VERBS | lx.TASK_VERBS | lx.EFFORT_VERBS
 _DONE_VERBS = (
     (lx.MILESTONE_VERBS | lx.ACTIVITY_VERBS | lx.TASK_VERBS) - lx.LEVEL_VERBS - lx.CHANGE_VERBS - {"see", "have"}

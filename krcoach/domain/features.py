@@ -170,7 +170,7 @@ def _read_measures(features: Features) -> None:
             features.has_percent = True
         if _is_target_number(features, index):
             features.target_numbers.append(token)
-    features.has_metric_phrase = any(phrase in lower for phrase in lx.METRIC_PHRASES)
+    features.has_metric_phrase = _METRIC_PHRASE_RE.search(lower) is not None
     features.has_from_to = _FROM_TO_RE.search(lower) is not None
     features.has_baseline = features.has_from_to or _BASELINE_RE.search(lower) is not None
     features.has_relative_target = "[target]" in lower or _RELATIVE_TARGET_RE.search(lower) is not None
@@ -187,6 +187,9 @@ def _is_target_number(features: Features, index: int) -> bool:
     previous = features.tokens[index - 1].text if index > 0 else ""
     return previous not in _NAME_NUMBER_PREFIXES and index >= features.start
 
+
+_METRIC_PHRASE_RE = re.compile("|".join(map(re.escape, lx.METRIC_PHRASES)))
+"""Any measure phrase, anywhere in the lower-cased text (one search instead of one per phrase)."""
 
 _ALL_VERBS = (
     lx.CHANGE_VERBS

@@ -53,12 +53,9 @@ class LinearModel:
 
     def probabilities(self, inputs: Iterable[str]) -> list[float]:
         """The probability of each class (in ``classes`` order) for these inputs."""
-        scores = list(self.bias)
         weights = self.weights
-        for name in set(inputs):
-            row = weights.get(name)
-            if row is not None:
-                scores = list(map(add, scores, row))
+        rows = [weights[name] for name in set(inputs) if name in weights]
+        scores = list(map(add, self.bias, map(sum, zip(*rows, strict=True)))) if rows else list(self.bias)
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)

@@ -71,6 +71,7 @@ COUNTER_METRIC_WORDS = _words("counter_metric_words")
 GROWTH_WORDS = _words("growth_words")
 NUMBER_WORDS = _words("number_words")
 OPENS_AN_OBJECT = _words("opens_an_object")
+SCOPE_BEFORE_NUMBERS = _words("scope_before_numbers")
 SUBJECT_FOLLOWERS = _words("subject_followers")
 
 _IRREGULAR = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
@@ -56,9 +56,11 @@ _PREFIX_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word, number or symbol, lower-cased, with its character offsets in the original text."""
+class Token(NamedTuple):
+    """One word, number or symbol, lower-cased, with its character offsets in the original text.
+
+    A named tuple: a Key Result makes dozens, and a tuple is built several times faster than a frozen dataclass.
+    """
 
     text: str
     start: int

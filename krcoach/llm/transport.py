@@ -109,7 +109,8 @@ class OpenAITransport:
         """Send the request; map SDK exceptions to the krcoach hierarchy."""
         extra: dict[str, Any] = {}
         if request.response_format is not None:
-            extra["response_format"] = request.response_format
+            # sent as it is: the SDK would walk the whole JSON schema of every request to transform nothing
+            extra["extra_body"] = {"response_format": request.response_format}
         started = time.perf_counter()
         try:
             completion = await self._client.chat.completions.create(
