@@ -126,11 +126,20 @@ def cmd_rows() -> None:
 
 
 def _capped(rows: list[dict[str, Any]], groups: dict[str, str], limit: int) -> list[dict[str, Any]]:
-    """At most ``limit`` rows a group: Objectives taken in a fixed, content-free (hashed) order, then input order."""
+    """At most ``limit`` rows a group: rows already in a part first (a scored row never leaves its part), then
+    Objectives in a fixed, content-free (hashed) order, then input order."""
     order = {id(row): index for index, row in enumerate(rows)}
+    scored = {
+        r["id"]
+        for part in ("dev", "test")
+        if (REAL / f"{part}.jsonl").exists()
+        for r in _read_jsonl(REAL / f"{part}.jsonl")
+    }
     taken: Counter[str] = Counter()
     kept = []
-    for row in sorted(rows, key=lambda r: (hashlib.sha1(r["objective"].encode()).hexdigest(), order[id(r)])):
+    for row in sorted(
+        rows, key=lambda r: (r["id"] not in scored, hashlib.sha1(r["objective"].encode()).hexdigest(), order[id(r)])
+    ):
         group = groups[row["source_key"]]
         if taken[group] < limit:
             taken[group] += 1
