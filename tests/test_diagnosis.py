@@ -225,3 +225,30 @@ def test_work_that_recurs_or_counts_several_things_is_a_quota_and_says_which_wor
 )
 def test_a_cadence_naming_a_deliverable_or_a_number_sizing_a_scope_makes_no_quota(text: str, kind: Kind) -> None:
     assert diagnose(text).kind is kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Migrate the clusters to Postgres 16",
+        "Finish Course Module 3: negotiation basics",
+        "Pass the ISO 27001 certification audit",
+        "Publish 1 case study with a design partner",
+        "Launch one pilot programme with a partner school",
+    ],
+)
+def test_a_number_in_a_name_or_a_count_of_one_deliverable_makes_a_milestone_not_a_quota(text: str) -> None:
+    assert diagnose(text).kind is Kind.MILESTONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hire 5 engineers for the platform team",
+        "Publish 1 blog post every week",
+        "Write one newsletter monthly",
+        "Run 20 customer interviews",
+    ],
+)
+def test_counts_after_the_leading_verb_or_of_recurring_work_stay_quotas(text: str) -> None:
+    assert diagnose(text).kind is Kind.ACTIVITY_QUOTA

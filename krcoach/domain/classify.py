@@ -16,7 +16,7 @@ from krcoach.domain.analysis import Kind
 from krcoach.domain.features import Features, extract
 from krcoach.domain.issue_codes import IssueCode
 from krcoach.domain.learned import LinearModel, model_inputs, shipped_model
-from krcoach.domain.quotas import is_cadence, quota_span
+from krcoach.domain.quotas import only_cadence, quota_span, recurs
 from krcoach.domain.states import stated_deliverable
 from krcoach.domain.text import Token
 
@@ -35,10 +35,6 @@ _COMPOUND_METRICS = lx.words(
     "quality accuracy satisfaction velocity throughput errors defects date acceptance uptake"
 )
 _NOUNISH_LEADS = lx.words("scope deploy deployment release test offer order call support lead cycle email")
-_RECURRING_RE = re.compile(
-    r"\b(?:daily|weekly|fortnightly|monthly|quarterly|regularly|every\s+(?:day|week|month|quarter|sprint|season)|"
-    r"(?:each|per|a|once\s+a)\s+(?:day|week|month|quarter|sprint))\b"
-)
 _NO_MORE_THAN_RE = re.compile(r"\b(?:more|longer|later|older)\s+than\b|\bwithin\b|\bover\s+\d")
 _MADE_BY_RE = re.compile(r"\b\w+(?:ed|en|t|wn|ne)\s+by\s+(?P<by>(?:\S+\s+){0,3}\S+)", re.IGNORECASE)
 _EFFORT_RE = re.compile(r"\b(?:raise|build|create|increase|spread|drive)\s+(?:\w+\s+){0,2}awareness\b", re.I)
@@ -58,7 +54,11 @@ class Verdict:
 
 
 def classify(features: Features) -> Verdict:
-    """Decide the kind of a Key Result: the rules' verdict, then the learned model's second look."""
+    """Decide the kind of a Key Result: the rules' verdict, the learned model's second look, then the quota step.
+
+    The quota step turns a milestone or task that recurs or counts several things into an activity quota
+    (`quotas.quota_span`); it changes the kind and span, never the label.
+    """
     verdict = rule_verdict(features)
     model = shipped_model()
     return _as_quota(features, verdict if model is None else second_look(features, verdict, model))
@@ -92,8 +92,8 @@ def second_look(f: Features, verdict: Verdict, model: LinearModel) -> Verdict:
         label_probability[label] += probability
     rule_label = verdict.kind.label.value
     other = "result" if rule_label == "action" else "action"
-    result = label_probability.get("result", 0.0)
-    if not model.overrules(verdict.confidence, label_probability.get(other, 0.0)) or f.start >= len(f.tokens):
+    result = label_probability["result"]
+    if not model.overrules(verdict.confidence, label_probability[other]) or f.start >= len(f.tokens):
         return replace(verdict, result_probability=result)
     kind = Kind(max((k for k in probabilities if Kind(k).label.value == other), key=probabilities.__getitem__))
     confidence = round(label_probability[other], 2)
@@ -152,6 +152,8 @@ def _verb_led(f: Features, lead: Token, lemma: str) -> Verdict:
     if lemma in lx.ACQUISITION_VERBS and phrases.counts_beneficiaries(f, 1):
         return Verdict(Kind.PERFORMANCE_MEASURE, 0.7)
     counted = phrases.counted_output(f, 1, people_are_output=lemma not in lx.ACQUISITION_VERBS)
+    if counted is not None and counted.text in ("1", "one") and not recurs(f):
+        return Verdict(Kind.MILESTONE, 0.8, IssueCode.MILESTONE, (lead.start, counted.end))  # one deliverable
     if counted is not None:
         code = IssueCode.ACTIVITY_PERCENTAGE if counted.text.endswith("%") else IssueCode.ACTIVITY_QUOTA
         return Verdict(Kind.ACTIVITY_QUOTA, 0.9, code, (lead.start, counted.end))
@@ -159,9 +161,9 @@ def _verb_led(f: Features, lead: Token, lemma: str) -> Verdict:
         return _measure(f, span, strong=False)
     if lemma in lx.MILESTONE_VERBS:
         return Verdict(Kind.MILESTONE, 0.9, IssueCode.MILESTONE, span)
-    if f.has_time_frame and not _only_cadence(f):
+    if f.has_time_frame and not only_cadence(f):
         return Verdict(Kind.MILESTONE, 0.8, IssueCode.MILESTONE, span)
-    if _RECURRING_RE.search(f.lower) and not f.has_metric:
+    if recurs(f) and not f.has_metric:
         return Verdict(Kind.ACTIVITY_QUOTA, 0.7, IssueCode.ACTIVITY_QUOTA, span)  # "Write in a journal weekly"
     return Verdict(Kind.TASK, 0.85, IssueCode.TASK, span)
 
@@ -235,7 +237,7 @@ def _noun_led(f: Features) -> Verdict:
         return done
     if f.has_metric or f.target_numbers:
         return _measure(f, None, strong=True)
-    if f.has_time_frame and not _only_cadence(f):
+    if f.has_time_frame and not only_cadence(f):
         return Verdict(Kind.MILESTONE, 0.6, IssueCode.MILESTONE, (first.start, f.tokens[-1].end))
     if phrases.names_deliverable(words) or _bare_deliverable(words):
         return Verdict(Kind.TASK, 0.6, IssueCode.TASK, (first.start, f.tokens[-1].end))
@@ -277,7 +279,7 @@ def _changes_by_itself(f: Features) -> bool:
 
 def _system_state(f: Features) -> Verdict | None:
     """'All 42 services running on Kubernetes by September', 'NetSuite go-live by 1 January': a rollout date."""
-    if f.has_from_to or not f.has_time_frame or _only_cadence(f):
+    if f.has_from_to or not f.has_time_frame or only_cadence(f):
         return None
     words = f.words(0, 7)
     for index, word in enumerate(words[1:], start=1):
@@ -373,11 +375,6 @@ def _subject_verb(f: Features) -> Verdict | None:
             return Verdict(Kind.TASK, 0.7, IssueCode.TASK, (token.start, token.end))
         return None
     return None
-
-
-def _only_cadence(f: Features) -> bool:
-    """True when every time frame is a cadence ("monthly", "per quarter", "by month"), none a deadline."""
-    return all(is_cadence(f.text[a:b].lower().split()) for a, b in f.time_frames)
 
 
 def _measured_clause(text: str) -> Verdict | None:

@@ -72,6 +72,8 @@ GROWTH_WORDS = _words("growth_words")
 NUMBER_WORDS = _words("number_words")
 OPENS_AN_OBJECT = _words("opens_an_object")
 SCOPE_BEFORE_NUMBERS = _words("scope_before_numbers")
+CADENCE_UNITS = _words("cadence_units")
+PHRASAL_CADENCE_OPENERS = _words("phrasal_cadence_openers")
 SUBJECT_FOLLOWERS = _words("subject_followers")
 
 _IRREGULAR = {

@@ -83,9 +83,20 @@ def count_tokens(f: Features, start: int) -> list[tuple[int, Token]]:
     for index, word in enumerate(f.words(start)[:6]):
         token = f.tokens[f.start + start + index]
         is_count = token.text[:1].isdigit() or word in lx.NUMBER_WORDS - {"double", "triple", "half", "twice"}
-        if is_count and not f.in_time_frame(token):
+        if is_count and not f.in_time_frame(token) and not part_of_a_name(f, f.start + start + index):
             found.append((index, token))
     return found
+
+
+def part_of_a_name(f: Features, position: int) -> bool:
+    """'Kubernetes 1.25', 'SOC 2', 'Learning Project 1': a number right after a capitalised word names, not counts.
+
+    The capitalised word must not be the verb that leads the Key Result ("Hire 5 engineers").
+    """
+    if position == 0:
+        return False
+    before, token = f.tokens[position - 1], f.tokens[position]
+    return before is not f.lead and f.text[before.start].isupper() and f.text[before.end : token.start] == " "
 
 
 def counted_output(f: Features, start: int, *, people_are_output: bool = False) -> Token | None:
