@@ -252,3 +252,17 @@ def test_a_number_in_a_name_or_a_count_of_one_deliverable_makes_a_milestone_not_
 )
 def test_counts_after_the_leading_verb_or_of_recurring_work_stay_quotas(text: str) -> None:
     assert diagnose(text).kind is Kind.ACTIVITY_QUOTA
+
+
+@pytest.mark.parametrize(
+    ("text", "time_frame"),
+    [
+        ("Cut checkout abandonment by half by Q3", "by Q3"),
+        ("Reduce onboarding time by half", None),
+        ("Support tickets cut in half", None),
+    ],
+)
+def test_halving_a_measure_is_a_target_not_a_cadence(text: str, time_frame: str | None) -> None:
+    diagnosis = diagnose(text)
+    assert diagnosis.kind is Kind.PERFORMANCE_MEASURE
+    assert diagnosis.time_frame == time_frame

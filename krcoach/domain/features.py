@@ -21,7 +21,7 @@ _BASELINE_RE = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE_TARGET_RE = re.compile(
-    r"\b(?:double[sd]?|triple[sd]?|quadruple[sd]?|halve[sd]?|twice|zero|eliminate|no\s+more\s+than|all|every|100%)\b",
+    r"\b(?:double[sd]?|triple[sd]?|quadruple[sd]?|halve[sd]?|(?:by|in)\s+half|twice|zero|eliminate|no\s+more\s+than|all|every|100%)\b",
     re.IGNORECASE,
 )
 _QUOTED_RE = re.compile(r"“[^“”]{1,300}”")
@@ -170,6 +170,8 @@ def _read_measures(features: Features) -> None:
             features.has_percent = True
         if _is_target_number(features, index):
             features.target_numbers.append(token)
+            if token.text == "half":
+                features.metric_tokens.append(token)  # "by half" is "by 50%"
     features.has_metric_phrase = _METRIC_PHRASE_RE.search(lower) is not None
     features.has_from_to = _FROM_TO_RE.search(lower) is not None
     features.has_baseline = features.has_from_to or _BASELINE_RE.search(lower) is not None
@@ -182,9 +184,11 @@ def _read_measures(features: Features) -> None:
 
 def _is_target_number(features: Features, index: int) -> bool:
     token = features.tokens[index]
+    previous = features.tokens[index - 1].text if index > 0 else ""
+    if token.text == "half" and previous in ("by", "in"):
+        return index > features.start  # "cut by half", "in half": a target, as "by 50%" is
     if not token.text[:1].isdigit() or token.text in _NOT_TARGET_TOKENS or features.in_time_frame(token):
         return False
-    previous = features.tokens[index - 1].text if index > 0 else ""
     return previous not in _NAME_NUMBER_PREFIXES and index >= features.start
 
 

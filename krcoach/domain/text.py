@@ -29,7 +29,8 @@ _TIME_FRAME_PATTERNS = (
     rf"\b(?:within|over|in)\s+(?:the\s+)?(?:next|first|coming)\s+(?:\d+\s+|\w+\s+)?{_PERIOD}s?\b",
     r"\bover\s+the\s+(?:next|coming)\s+\w+\s+\w+\b",
     # Cadences: "per month", "each quarter", "weekly", "by cohort", "month over month".
-    rf"\b(?:per|a|an|each|every|by)\s+(?:calendar\s+)?(?:day|{_PERIOD}|cohort|release|intake|term|shift)\b(?!\s+\d)",
+    # ("cut by half" halves a measure: it is a target, not a cadence)
+    rf"\b(?:(?:per|a|an|each|every)\s+|by\s+(?!half\b))(?:calendar\s+)?(?:day|{_PERIOD}|cohort|release|intake|term|shift)\b(?!\s+\d)",
     r"\b(?:daily|weekly|fortnightly|bi-?weekly|monthly|quarterly|annually|annual|yearly|semi-annually)\b",
     r"\b(?:mom|qoq|yoy|month[- ]over[- ]month|quarter[- ]over[- ]quarter|year[- ]over[- ]year)\b",
     r"\b(?:rolling|trailing)\s+\d+[- ](?:day|week|month)s?\b",
