@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import sys
+import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,9 @@ def cmd_rows() -> None:
             if _is_reserved(row["source_key"], reserved) or _is_reserved(row["source"], reserved):
                 dropped[f"{path.name}: reserved source {row['source_key']}"] += 1
                 continue
+            if not _is_english(row["objective"] + " " + row["key_result"]):
+                dropped[f"{path.name}: not in English (krcoach reads English)"] += 1
+                continue
             key = (row["objective"].strip().lower(), row["key_result"].strip().lower())
             if key in seen or len(row["key_result"]) > 400:
                 dropped[f"{path.name}: duplicate or too long"] += 1
@@ -123,6 +127,13 @@ def cmd_rows() -> None:
     print(f"{len(kept)} rows from {len(per_source)} sources; own_use {own / max(1, len(kept)):.0%}; largest {largest}")
     for reason, count in sorted(dropped.items()):
         print(f"  dropped {count}: {reason}")
+
+
+def _is_english(text: str) -> bool:
+    """Written in the Latin alphabet (an English draft may quote a name in another script, not be written in one)."""
+    letters = [c for c in text if c.isalpha()]
+    latin = sum(unicodedata.name(c, "").startswith("LATIN") for c in letters)
+    return not letters or latin >= 0.9 * len(letters)
 
 
 def _capped(rows: list[dict[str, Any]], groups: dict[str, str], limit: int) -> list[dict[str, Any]]:
