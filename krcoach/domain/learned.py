@@ -54,7 +54,7 @@ class LinearModel:
     def probabilities(self, inputs: Iterable[str]) -> list[float]:
         """The probability of each class (in ``classes`` order) for these inputs."""
         weights = self.weights
-        rows = [weights[name] for name in set(inputs) if name in weights]
+        rows = [weights[name] for name in dict.fromkeys(inputs) if name in weights]  # in order: the same sums every run
         scores = list(map(add, self.bias, map(sum, zip(*rows, strict=True)))) if rows else list(self.bias)
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]

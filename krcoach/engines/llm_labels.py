@@ -35,7 +35,9 @@ def label_problems(objective: ObjectiveBrief, reply: RewriteReply, instructions:
         for kr_id in given
         if kr_id not in expected
     ]
-    problems += [f"labels: {kr_id} is labelled more than once" for kr_id in set(given) if given.count(kr_id) > 1]
+    problems += [
+        f"labels: {kr_id} is labelled more than once" for kr_id in dict.fromkeys(given) if given.count(kr_id) > 1
+    ]
     problems += [
         f"labels: the reason for {entry.id} repeats the instructions; give your own reason about this Key Result"
         for entry in reply.labels

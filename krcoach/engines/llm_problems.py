@@ -45,7 +45,7 @@ def reply_problems(
         for kr_id in answered
         if kr_id not in expected and kr_id not in labelled
     ]
-    problems += [f"{kr_id}: answered more than once" for kr_id in set(answered) if answered.count(kr_id) > 1]
+    problems += [f"{kr_id}: answered more than once" for kr_id in dict.fromkeys(answered) if answered.count(kr_id) > 1]
     problems += label_problems(objective, reply, instructions)
     for entry in reply.key_results:
         if entry.id not in expected:
