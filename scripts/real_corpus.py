@@ -99,7 +99,7 @@ def cmd_rows() -> None:
             if _is_reserved(row["source_key"], reserved) or _is_reserved(row["source"], reserved):
                 dropped[f"{path.name}: reserved source {row['source_key']}"] += 1
                 continue
-            if not _is_english(row["objective"] + " " + row["key_result"]):
+            if not _in_latin_alphabet(row["objective"] + " " + row["key_result"]):
                 dropped[f"{path.name}: not in English (krcoach reads English)"] += 1
                 continue
             key = (row["objective"].strip().lower(), row["key_result"].strip().lower())
@@ -111,12 +111,18 @@ def cmd_rows() -> None:
             clean["collector"] = str(row.get("collector", path.stem))
             rows.append({"id": row_id(clean), **clean})
     groups = _split_groups(rows)
+    scored = {
+        r["id"]
+        for part in ("dev", "test")
+        if (REAL / f"{part}.jsonl").exists()
+        for r in _read_jsonl(REAL / f"{part}.jsonl")
+    }
     kept, limit = rows, len(rows)
     while any(
         count > MAX_SOURCE_SHARE * len(kept) for count in Counter(groups[r["source_key"]] for r in kept).values()
     ):
         limit = int(MAX_SOURCE_SHARE * len(kept))  # a share of what is kept: shrink until every group is within it
-        kept = _capped(rows, groups, limit)
+        kept = _capped(rows, groups, limit, scored)
     for group, count in Counter(groups[r["source_key"]] for r in rows).items():
         if count > limit:
             dropped[f"over {limit} rows ({MAX_SOURCE_SHARE:.0%}) from {group.split(':', 1)[1]}"] += count - limit
@@ -129,23 +135,17 @@ def cmd_rows() -> None:
         print(f"  dropped {count}: {reason}")
 
 
-def _is_english(text: str) -> bool:
+def _in_latin_alphabet(text: str) -> bool:
     """Written in the Latin alphabet (an English draft may quote a name in another script, not be written in one)."""
     letters = [c for c in text if c.isalpha()]
     latin = sum(unicodedata.name(c, "").startswith("LATIN") for c in letters)
     return not letters or latin >= 0.9 * len(letters)
 
 
-def _capped(rows: list[dict[str, Any]], groups: dict[str, str], limit: int) -> list[dict[str, Any]]:
-    """At most ``limit`` rows a group: rows already in a part first (a scored row never leaves its part), then
-    Objectives in a fixed, content-free (hashed) order, then input order."""
+def _capped(rows: list[dict[str, Any]], groups: dict[str, str], limit: int, scored: set[str]) -> list[dict[str, Any]]:
+    """At most ``limit`` rows a group: rows already in a part (``scored`` ids) first, so a scored row never leaves
+    its part, then Objectives in a fixed, content-free (hashed) order, then input order."""
     order = {id(row): index for index, row in enumerate(rows)}
-    scored = {
-        r["id"]
-        for part in ("dev", "test")
-        if (REAL / f"{part}.jsonl").exists()
-        for r in _read_jsonl(REAL / f"{part}.jsonl")
-    }
     taken: Counter[str] = Counter()
     kept = []
     for row in sorted(

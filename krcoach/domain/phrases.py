@@ -13,6 +13,8 @@ _MADE_BY_BENEFICIARIES = lx.words("reviews review testimonials responses applica
 _MADE_BY_OTHERS = lx.words("applications submissions referrals responses")  # things outsiders send us
 _SERVICE_LEVEL_PHRASES = ("on time", "same day", "first contact", "first time")
 _STOP_WORDS = lx.words("from to by at within per in before until")
+_COUNT_WORDS = lx.NUMBER_WORDS - {"double", "triple", "half", "twice"}
+"""Number words that count things ("six workshops"); multipliers and "half" change a measure instead."""
 MEASURE_NOUNS = lx.words(
     "score scores rate rates index ratio percentage proportion share nps csat ces enps latency uptime "
     "availability time times satisfaction"
@@ -82,7 +84,7 @@ def count_tokens(f: Features, start: int) -> list[tuple[int, Token]]:
     found: list[tuple[int, Token]] = []
     for index, word in enumerate(f.words(start)[:6]):
         token = f.tokens[f.start + start + index]
-        is_count = token.text[:1].isdigit() or word in lx.NUMBER_WORDS - {"double", "triple", "half", "twice"}
+        is_count = token.text[:1].isdigit() or word in _COUNT_WORDS
         if is_count and not f.in_time_frame(token) and not part_of_a_name(f, f.start + start + index):
             found.append((index, token))
     return found
@@ -96,7 +98,7 @@ def part_of_a_name(f: Features, position: int) -> bool:
     if position == 0:
         return False
     before, token = f.tokens[position - 1], f.tokens[position]
-    return before is not f.lead and f.text[before.start].isupper() and f.text[before.end : token.start] == " "
+    return before != f.lead and f.text[before.start].isupper() and f.text[before.end : token.start] == " "
 
 
 def counted_output(f: Features, start: int, *, people_are_output: bool = False) -> Token | None:
